@@ -1,0 +1,241 @@
+/* main.c — vobizfs's entry point: options, configuration, the credential
+ * check before mounting, then the multithreaded FUSE loop.  The shape follows
+ * libfuse's examples: parse, set up, run, and one cleanup ladder. */
+#define FUSE_USE_VERSION 314
+
+#include "vobizfs.h"
+
+#include "api.h"
+#include "audit.h"
+#include "catalog.h"
+#include "clock.h"
+#include "log.h"
+#include "release.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <fuse.h>
+#include <fuse_lowlevel.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+struct options {
+	const char *config; /* -o config=FILE */
+	int read_only;      /* -o ro */
+	const char *source; /* the ignored SOURCE label */
+	const char *mountpoint;
+	int positional;
+};
+
+enum { KEY_RO };
+
+static const struct fuse_opt option_spec[] = {
+	{ "config=%s", offsetof(struct options, config), 0 },
+	FUSE_OPT_KEY("ro", KEY_RO),
+	FUSE_OPT_END,
+};
+
+static struct vobizfs *the_fs; /* for the SIGHUP handler only */
+
+static void on_sighup(int sig)
+{
+	(void)sig;
+	if (the_fs)
+		atomic_store(&the_fs->hup_pending, true);
+}
+
+/* Collect the positional arguments ourselves: mount.fuse3 passes
+ * "SOURCE MOUNTPOINT", and libfuse accepts only the mountpoint. */
+static int on_option(void *data, const char *arg, int key, struct fuse_args *outargs)
+{
+	struct options *o = data;
+
+	(void)outargs;
+	if (key == KEY_RO) {
+		o->read_only = 1;
+		return 1; /* keep it: the kernel enforces EROFS */
+	}
+	if (key == FUSE_OPT_KEY_NONOPT) {
+		if (o->positional == 0)
+			o->mountpoint = arg;
+		else if (o->positional == 1)
+			o->source = o->mountpoint, o->mountpoint = arg;
+		else {
+			fprintf(stderr, "vobizfs: unexpected argument '%s'\n", arg);
+			return -1;
+		}
+		o->positional++;
+		return 0;
+	}
+	return 1;
+}
+
+static void usage(const char *prog)
+{
+	printf("usage: %s [SOURCE] MOUNTPOINT [-o option[,option...]]\n\n"
+	       "Mount a Vobiz account's phone numbers as files.\n\n"
+	       "vobizfs options:\n"
+	       "    -o config=FILE         configuration file (default: $VOBIZFS_CONFIG,\n"
+	       "                           ~/.config/vobizfs/vobizfs.ini, /etc/vobizfs.ini)\n"
+	       "    -o ro                  read-only: nothing can be released\n\n",
+	       prog);
+}
+
+/* Load the configuration and the core objects, and read the listing once:
+ * bad credentials or an unreachable API end here, before anything is mounted. */
+static int setup(struct vobizfs *fs, const struct options *o)
+{
+	char err[512];
+	int ret;
+
+	ret = config_load(&fs->cfg, o->config, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "vobizfs: %s\n", err);
+		return ret;
+	}
+	if (o->read_only)
+		fs->cfg.read_only = true;
+	if (fs->cfg.audit_log && (ret = audit_open(fs->cfg.audit_log, &fs->audit, err, sizeof(err)))) {
+		fprintf(stderr, "vobizfs: %s\n", err);
+		return ret;
+	}
+	fs->api = api_new(&fs->cfg, err, sizeof(err));
+	if (!fs->api) {
+		fprintf(stderr, "vobizfs: %s\n", err);
+		return -ENOMEM;
+	}
+	fs->catalog = catalog_new(fs->api, fs->cfg.ttl_s, fs->cfg.parallel);
+	fs->releaser = releaser_new(&fs->cfg, fs->api, fs->catalog, fs->audit);
+	if (!fs->catalog || !fs->releaser) {
+		fprintf(stderr, "vobizfs: out of memory\n");
+		return -ENOMEM;
+	}
+	ret = catalog_refresh_if_stale(fs->catalog, clock_deadline_in(fs->cfg.timeout_s));
+	if (ret == -EACCES)
+		fprintf(stderr, "vobizfs: %s refused the credentials of %s; not mounting\n", fs->cfg.base_url,
+			fs->cfg.auth_id);
+	else if (ret)
+		fprintf(stderr, "vobizfs: cannot read the numbers of %s from %s: %s; not mounting\n", fs->cfg.auth_id,
+			fs->cfg.base_url, strerror(-ret));
+	return ret;
+}
+
+static void teardown(struct vobizfs *fs)
+{
+	releaser_free(fs->releaser);
+	catalog_free(fs->catalog);
+	api_free(fs->api);
+	audit_close(fs->audit);
+	config_free(&fs->cfg);
+}
+
+int main(int argc, char *argv[])
+{
+	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
+	struct fuse_cmdline_opts cmd = { 0 };
+	struct fuse_loop_config *loop = NULL;
+	struct options o = { 0 };
+	struct vobizfs fs = { .uid = getuid(), .gid = getgid() };
+	struct fuse *fuse = NULL;
+	struct sigaction hup = { .sa_handler = on_sighup };
+	int ret = 1;
+
+	/* The token lives in this process's memory: keep it out of core dumps. */
+	prctl(PR_SET_DUMPABLE, 0);
+	log_setup(false, false);
+
+	if (fuse_opt_parse(&args, &o, option_spec, on_option) < 0)
+		goto out_args;
+	if (o.mountpoint && fuse_opt_add_arg(&args, o.mountpoint) < 0)
+		goto out_args;
+	if (fuse_parse_cmdline(&args, &cmd) < 0)
+		goto out_args;
+	if (cmd.show_version) {
+		printf("vobizfs %s (libfuse %s)\n", VOBIZFS_VERSION, fuse_pkgversion());
+		ret = 0;
+		goto out_cmd;
+	}
+	if (cmd.show_help) {
+		usage(argv[0]);
+		fuse_cmdline_help();
+		fuse_lib_help(&args);
+		ret = 0;
+		goto out_cmd;
+	}
+	if (!cmd.mountpoint) {
+		fprintf(stderr, "vobizfs: no mountpoint given (try --help)\n");
+		goto out_cmd;
+	}
+	log_setup(false, cmd.debug);
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fprintf(stderr, "vobizfs: cannot initialise libcurl\n");
+		goto out_cmd;
+	}
+	if (setup(&fs, &o))
+		goto out_core;
+
+	/* Mode bits are always enforced, so allow_other never lets others release. */
+	if (fuse_opt_add_arg(&args, "-odefault_permissions") < 0 ||
+	    fuse_opt_add_arg(&args, "-osubtype=vobizfs") < 0 ||
+	    (fs.cfg.read_only && !o.read_only && fuse_opt_add_arg(&args, "-oro") < 0))
+		goto out_core;
+	{
+		char fsname[128];
+
+		snprintf(fsname, sizeof(fsname), "-ofsname=%s", o.source ? o.source : "vobiz");
+		if (fuse_opt_add_arg(&args, fsname) < 0)
+			goto out_core;
+	}
+
+	fuse = fuse_new(&args, &vobizfs_ops, sizeof(vobizfs_ops), &fs);
+	if (!fuse)
+		goto out_core;
+	if (fuse_mount(fuse, cmd.mountpoint) != 0)
+		goto out_fuse;
+	if (fuse_daemonize(cmd.foreground) != 0)
+		goto out_unmount;
+	if (!cmd.foreground)
+		log_setup(true, cmd.debug);
+	if (fuse_set_signal_handlers(fuse_get_session(fuse)) != 0)
+		goto out_unmount;
+	/* libfuse treats SIGHUP as "exit"; for a network filesystem it means
+	 * "read the account again", as daemons conventionally do. */
+	the_fs = &fs;
+	sigemptyset(&hup.sa_mask);
+	sigaction(SIGHUP, &hup, NULL);
+
+	if (cmd.singlethread) {
+		ret = fuse_loop(fuse);
+	} else {
+		loop = fuse_loop_cfg_create();
+		if (!loop)
+			goto out_signals;
+		fuse_loop_cfg_set_clone_fd(loop, cmd.clone_fd);
+		fuse_loop_cfg_set_max_threads(loop, cmd.max_threads);
+		fuse_loop_cfg_set_idle_threads(loop, cmd.max_idle_threads);
+		ret = fuse_loop_mt(fuse, loop);
+	}
+	ret = ret ? 1 : 0;
+out_signals:
+	fuse_remove_signal_handlers(fuse_get_session(fuse));
+	the_fs = NULL;
+out_unmount:
+	fuse_unmount(fuse);
+out_fuse:
+	fuse_destroy(fuse);
+out_core:
+	teardown(&fs);
+	curl_global_cleanup();
+	fuse_loop_cfg_destroy(loop);
+out_cmd:
+	free(cmd.mountpoint);
+out_args:
+	fuse_opt_free_args(&args);
+	return ret;
+}

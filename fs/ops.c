@@ -1,0 +1,465 @@
+/* ops.c — the fuse_operations of vobizfs: each one resolves the path to a node
+ * and hands the work to the core.  Nothing here talks HTTP or parses JSON. */
+#define FUSE_USE_VERSION 314
+
+#include "vobizfs.h"
+
+#include "audit.h"
+#include "catalog.h"
+#include "clock.h"
+#include "number.h"
+#include "release.h"
+#include "tree.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <fuse.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* A directory as it was when opened, so readdir can hand out stable offsets. */
+struct dir_snapshot {
+	struct number_info *numbers; /* NULL for the root */
+	size_t count;
+};
+
+/* An open number: its record as it was at open(), so reads are consistent. */
+struct open_record {
+	char *json;
+	size_t len;
+};
+
+static struct vobizfs *vfs(void)
+{
+	struct vobizfs *fs = fuse_get_context()->private_data;
+
+	/* SIGHUP only sets a flag; the cache is dropped here, in a normal thread. */
+	if (atomic_exchange(&fs->hup_pending, false))
+		catalog_invalidate(fs->catalog);
+	return fs;
+}
+
+static bool with_pending(const struct vobizfs *fs)
+{
+	return fs->cfg.dialect == API_DIALECT_CURRENT;
+}
+
+static int resolve(struct vobizfs *fs, const char *path, struct node *node)
+{
+	return tree_resolve(path, with_pending(fs), node);
+}
+
+static int64_t op_deadline(const struct vobizfs *fs)
+{
+	return clock_deadline_in(fs->cfg.timeout_s);
+}
+
+static void caller_of_request(struct caller *c)
+{
+	const struct fuse_context *ctx = fuse_get_context();
+	char path[64];
+	FILE *f;
+
+	*c = (struct caller){ .uid = ctx->uid, .pid = ctx->pid };
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)ctx->pid);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	if (fgets(c->comm, sizeof(c->comm), f))
+		c->comm[strcspn(c->comm, "\n")] = '\0';
+	fclose(f);
+}
+
+static void dir_stat(const struct vobizfs *fs, struct stat *st)
+{
+	*st = (struct stat){
+		.st_mode = S_IFDIR | (fs->cfg.read_only ? 0555 : 0755),
+		.st_nlink = 2,
+		.st_uid = fs->uid,
+		.st_gid = fs->gid,
+	};
+}
+
+static void number_stat(const struct vobizfs *fs, const struct number_info *info, struct stat *st)
+{
+	*st = (struct stat){
+		.st_mode = S_IFREG | 0444,
+		.st_nlink = 1,
+		.st_uid = fs->uid,
+		.st_gid = fs->gid,
+		.st_size = info->size,
+		.st_blocks = (info->size + 511) / 512,
+		.st_blksize = 4096,
+	};
+	st->st_mtim.tv_sec = info->mtime;
+	st->st_atim.tv_sec = info->mtime;
+	st->st_ctim.tv_sec = info->ctime;
+}
+
+/* The info of the number NODE names, if it is listed in NODE's directory. */
+static int node_info(struct vobizfs *fs, const struct node *node, struct number_info *info)
+{
+	enum number_status wanted = node->kind == NODE_PENDING ? NUMBER_PENDING_RELEASE : NUMBER_ACTIVE;
+	int ret = catalog_info(fs->catalog, node->digits, info);
+
+	return ret == 0 && info->status != wanted ? -ENOENT : ret;
+}
+
+static int vfs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
+{
+	struct vobizfs *fs = vfs();
+	struct number_info info;
+	struct node node;
+	int ret;
+
+	(void)fi;
+	if ((ret = resolve(fs, path, &node)))
+		return ret;
+	if (tree_is_dir(node.kind)) {
+		dir_stat(fs, st);
+		return 0;
+	}
+	if ((ret = node_info(fs, &node, &info)))
+		return ret;
+	number_stat(fs, &info, st);
+	return 0;
+}
+
+static int vfs_opendir(const char *path, struct fuse_file_info *fi)
+{
+	struct vobizfs *fs = vfs();
+	struct dir_snapshot *dir;
+	struct node node;
+	int ret;
+
+	if ((ret = resolve(fs, path, &node)))
+		return ret;
+	if (!tree_is_dir(node.kind))
+		return -ENOTDIR;
+	dir = calloc(1, sizeof(*dir));
+	if (!dir)
+		return -ENOMEM;
+	if (node.kind != NODE_ROOT) {
+		ret = catalog_refresh_if_stale(fs->catalog, op_deadline(fs));
+		if (ret == 0)
+			ret = catalog_list(fs->catalog, node.kind == NODE_PENDING_DIR ? NUMBER_PENDING_RELEASE : NUMBER_ACTIVE,
+					   &dir->numbers, &dir->count);
+		if (ret) {
+			free(dir);
+			return ret;
+		}
+	}
+	fi->fh = (uintptr_t)dir;
+	return 0;
+}
+
+/* Offsets are positions in the snapshot plus one, so a readdir resumed at any
+ * offset continues exactly; with FUSE_FILL_DIR_PLUS the attributes travel with
+ * the names and `ls -l` needs no lookup per file. */
+static int vfs_readdir(const char *path, void *buf, fuse_fill_dir_t fill, off_t offset, struct fuse_file_info *fi,
+		       enum fuse_readdir_flags flags)
+{
+	struct vobizfs *fs = vfs();
+	struct dir_snapshot *dir = (struct dir_snapshot *)(uintptr_t)fi->fh;
+	enum fuse_fill_dir_flags plus = flags & FUSE_READDIR_PLUS ? FUSE_FILL_DIR_PLUS : 0;
+	const char *root_names[] = { ".", "..", TREE_NUMBERS, TREE_PENDING };
+	size_t root_count = with_pending(fs) ? 4 : 3;
+	struct stat st;
+
+	(void)path;
+	if (!dir->numbers) {
+		for (size_t i = (size_t)offset; i < root_count; i++) {
+			dir_stat(fs, &st);
+			if (fill(buf, root_names[i], &st, (off_t)i + 1, plus))
+				break;
+		}
+		return 0;
+	}
+	for (size_t i = (size_t)offset; i < dir->count + 2; i++) {
+		if (i < 2) {
+			dir_stat(fs, &st);
+			if (fill(buf, root_names[i], &st, (off_t)i + 1, plus))
+				break;
+			continue;
+		}
+		number_stat(fs, &dir->numbers[i - 2], &st);
+		if (fill(buf, dir->numbers[i - 2].digits, &st, (off_t)i + 1, plus))
+			break;
+	}
+	return 0;
+}
+
+static int vfs_releasedir(const char *path, struct fuse_file_info *fi)
+{
+	struct dir_snapshot *dir = (struct dir_snapshot *)(uintptr_t)fi->fh;
+
+	(void)path;
+	if (dir) {
+		free(dir->numbers);
+		free(dir);
+	}
+	return 0;
+}
+
+static int vfs_open(const char *path, struct fuse_file_info *fi)
+{
+	struct vobizfs *fs = vfs();
+	struct number_info info;
+	struct open_record *rec;
+	struct node node;
+	int ret;
+
+	if ((ret = resolve(fs, path, &node)))
+		return ret;
+	if (tree_is_dir(node.kind))
+		return -EISDIR;
+	if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC))
+		return fs->cfg.read_only ? -EROFS : -EPERM;
+	if ((ret = node_info(fs, &node, &info)))
+		return ret;
+	rec = calloc(1, sizeof(*rec));
+	if (!rec)
+		return -ENOMEM;
+	if ((ret = catalog_record(fs->catalog, node.digits, &rec->json, &rec->len))) {
+		free(rec);
+		return ret;
+	}
+	fi->fh = (uintptr_t)rec;
+	return 0;
+}
+
+static int vfs_read(const char *path, char *buf, size_t size, off_t offset, struct fuse_file_info *fi)
+{
+	const struct open_record *rec = (const struct open_record *)(uintptr_t)fi->fh;
+
+	(void)path;
+	if (offset < 0)
+		return -EINVAL;
+	if ((size_t)offset >= rec->len)
+		return 0;
+	if (size > rec->len - (size_t)offset)
+		size = rec->len - (size_t)offset;
+	memcpy(buf, rec->json + offset, size);
+	return (int)size;
+}
+
+static int vfs_release(const char *path, struct fuse_file_info *fi)
+{
+	struct open_record *rec = (struct open_record *)(uintptr_t)fi->fh;
+
+	(void)path;
+	if (rec) {
+		free(rec->json);
+		free(rec);
+	}
+	return 0;
+}
+
+static int vfs_unlink(const char *path)
+{
+	struct vobizfs *fs = vfs();
+	struct caller caller;
+	struct node node;
+	int ret;
+
+	if ((ret = resolve(fs, path, &node)))
+		return ret;
+	if (node.kind != NODE_NUMBER)
+		return -EPERM;
+	caller_of_request(&caller);
+	return release_number(fs->releaser, node.digits, &caller, op_deadline(fs));
+}
+
+/* The one rename the API can express: mv pending-release/N numbers/ cancels
+ * the release of N. */
+static int vfs_rename(const char *from, const char *to, unsigned int flags)
+{
+	struct vobizfs *fs = vfs();
+	struct node src, dst;
+	struct caller caller;
+
+	if (resolve(fs, from, &src) || resolve(fs, to, &dst))
+		return -EPERM;
+	if (src.kind != NODE_PENDING || dst.kind != NODE_NUMBER || strcmp(src.digits, dst.digits) ||
+	    (flags & ~RENAME_NOREPLACE))
+		return -EPERM;
+	caller_of_request(&caller);
+	return release_cancel(fs->releaser, src.digits, &caller, op_deadline(fs));
+}
+
+/* touch on a directory drops the cache: the next ls reads the account again. */
+static int vfs_utimens(const char *path, const struct timespec tv[2], struct fuse_file_info *fi)
+{
+	struct vobizfs *fs = vfs();
+	struct node node;
+	int ret;
+
+	(void)tv;
+	(void)fi;
+	if ((ret = resolve(fs, path, &node)))
+		return ret;
+	if (!tree_is_dir(node.kind))
+		return -EPERM;
+	catalog_invalidate(fs->catalog);
+	return 0;
+}
+
+static int vfs_getxattr(const char *path, const char *name, char *value, size_t size)
+{
+	struct vobizfs *fs = vfs();
+	struct number_info info;
+	struct node node;
+	char *json;
+	size_t len;
+	int ret;
+
+	if ((ret = resolve(fs, path, &node)))
+		return ret;
+	if (tree_is_dir(node.kind))
+		return -ENODATA;
+	if ((ret = node_info(fs, &node, &info)) || (ret = catalog_record(fs->catalog, node.digits, &json, &len)))
+		return ret;
+	ret = (int)number_xattr_get(json, name, value, size);
+	free(json);
+	return ret;
+}
+
+static int vfs_listxattr(const char *path, char *list, size_t size)
+{
+	struct vobizfs *fs = vfs();
+	struct number_info info;
+	struct node node;
+	char *json;
+	size_t len;
+	int ret;
+
+	if ((ret = resolve(fs, path, &node)))
+		return ret;
+	if (tree_is_dir(node.kind))
+		return 0;
+	if ((ret = node_info(fs, &node, &info)) || (ret = catalog_record(fs->catalog, node.digits, &json, &len)))
+		return ret;
+	ret = (int)number_xattr_list(json, list, size);
+	free(json);
+	return ret;
+}
+
+/* Everything the API cannot express. */
+static int refuse(void)
+{
+	return vfs()->cfg.read_only ? -EROFS : -EPERM;
+}
+
+static int vfs_mknod(const char *path, mode_t mode, dev_t dev)
+{
+	(void)path, (void)mode, (void)dev;
+	return refuse();
+}
+
+static int vfs_mkdir(const char *path, mode_t mode)
+{
+	(void)path, (void)mode;
+	return refuse();
+}
+
+static int vfs_rmdir(const char *path)
+{
+	(void)path;
+	return refuse();
+}
+
+static int vfs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
+{
+	(void)path, (void)mode, (void)fi;
+	return refuse();
+}
+
+static int vfs_symlink(const char *target, const char *path)
+{
+	(void)target, (void)path;
+	return refuse();
+}
+
+static int vfs_link(const char *from, const char *to)
+{
+	(void)from, (void)to;
+	return refuse();
+}
+
+static int vfs_chmod(const char *path, mode_t mode, struct fuse_file_info *fi)
+{
+	(void)path, (void)mode, (void)fi;
+	return refuse();
+}
+
+static int vfs_chown(const char *path, uid_t uid, gid_t gid, struct fuse_file_info *fi)
+{
+	(void)path, (void)uid, (void)gid, (void)fi;
+	return refuse();
+}
+
+static int vfs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
+{
+	(void)path, (void)size, (void)fi;
+	return refuse();
+}
+
+static int vfs_write(const char *path, const char *buf, size_t size, off_t off, struct fuse_file_info *fi)
+{
+	(void)path, (void)buf, (void)size, (void)off, (void)fi;
+	return refuse();
+}
+
+static int vfs_setxattr(const char *path, const char *name, const char *value, size_t size, int flags)
+{
+	(void)path, (void)name, (void)value, (void)size, (void)flags;
+	return refuse();
+}
+
+static int vfs_removexattr(const char *path, const char *name)
+{
+	(void)path, (void)name;
+	return refuse();
+}
+
+static void *vfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
+{
+	(void)conn;
+	/* Short kernel caches: the catalog is the cache, and its TTL and refresh
+	 * (touch, SIGHUP) must show through within a second. */
+	cfg->entry_timeout = 1.0;
+	cfg->attr_timeout = 1.0;
+	cfg->negative_timeout = 0;
+	cfg->use_ino = 0;
+	return fuse_get_context()->private_data;
+}
+
+const struct fuse_operations vobizfs_ops = {
+	.init = vfs_init,
+	.getattr = vfs_getattr,
+	.opendir = vfs_opendir,
+	.readdir = vfs_readdir,
+	.releasedir = vfs_releasedir,
+	.open = vfs_open,
+	.read = vfs_read,
+	.release = vfs_release,
+	.unlink = vfs_unlink,
+	.rename = vfs_rename,
+	.utimens = vfs_utimens,
+	.getxattr = vfs_getxattr,
+	.listxattr = vfs_listxattr,
+	.mknod = vfs_mknod,
+	.mkdir = vfs_mkdir,
+	.rmdir = vfs_rmdir,
+	.create = vfs_create,
+	.symlink = vfs_symlink,
+	.link = vfs_link,
+	.chmod = vfs_chmod,
+	.chown = vfs_chown,
+	.truncate = vfs_truncate,
+	.write = vfs_write,
+	.setxattr = vfs_setxattr,
+	.removexattr = vfs_removexattr,
+};

@@ -1,0 +1,30 @@
+/* vobizfs.h — the state one mount shares between its FUSE threads: the core
+ * objects, created before mounting and read-only afterwards. */
+#ifndef VOBIZFS_FS_H
+#define VOBIZFS_FS_H
+
+#include "config.h"
+
+#include <stdatomic.h>
+#include <sys/types.h>
+
+struct api;
+struct audit;
+struct catalog;
+struct releaser;
+
+struct vobizfs {
+	struct config cfg;
+	struct api *api;
+	struct catalog *catalog;
+	struct audit *audit;
+	struct releaser *releaser;
+	uid_t uid; /* owner of every file: the mounting user */
+	gid_t gid;
+	atomic_bool hup_pending; /* set by SIGHUP: drop the cache at the next request */
+};
+
+/* The table of operations (ops.c). */
+extern const struct fuse_operations vobizfs_ops;
+
+#endif

@@ -1,0 +1,233 @@
+/* api.c — Vobiz API calls over the HTTP transport, with the retry rules that
+ * keep a paid, permanent release from ever being sent twice. */
+#include "api.h"
+
+#include "clock.h"
+#include "e164.h"
+#include "errmap.h"
+#include "http.h"
+#include "log.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_BODY_BYTES (16u << 20) /* a 100-item page is ~100 KiB */
+#define BACKOFF_FIRST_MS 100
+#define BACKOFF_CAP_MS 4000
+#define URL_MAX 512
+
+struct api {
+	const struct config *cfg;
+	struct http_client *http;
+};
+
+/* May a request be sent again after an answer or failure of this kind? */
+enum call_kind {
+	CALL_READ,  /* idempotent: retry on 5xx, 429, any transport failure */
+	CALL_WRITE, /* has effects: retry only on 429 or when never sent */
+};
+
+struct api *api_new(const struct config *cfg, char *err, size_t errlen)
+{
+	struct http_client_options opt = {
+		.auth_id = cfg->auth_id,
+		.auth_token = cfg->auth_token,
+		.ca_file = cfg->ca_file,
+		.max_body = MAX_BODY_BYTES,
+	};
+	struct api *api = calloc(1, sizeof(*api));
+
+	if (!api) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	api->cfg = cfg;
+	api->http = http_client_new(&opt, err, errlen);
+	if (!api->http) {
+		free(api);
+		return NULL;
+	}
+	return api;
+}
+
+void api_free(struct api *api)
+{
+	if (!api)
+		return;
+	http_client_free(api->http);
+	free(api);
+}
+
+/* Exponential backoff with full jitter (a uniform delay up to the cap of this
+ * attempt), so many clients retrying at once do not stay in step. */
+static long backoff_ms(unsigned attempt)
+{
+	static _Thread_local unsigned seed;
+	long cap = BACKOFF_FIRST_MS << (attempt < 6 ? attempt : 6);
+
+	if (!seed)
+		seed = (unsigned)clock_now_ms() ^ (unsigned)(uintptr_t)&seed;
+	if (cap > BACKOFF_CAP_MS)
+		cap = BACKOFF_CAP_MS;
+	return cap / 2 + rand_r(&seed) % (cap / 2 + 1);
+}
+
+static const char *url_path(const char *url, const struct config *cfg)
+{
+	return url + strlen(cfg->base_url);
+}
+
+/* Wait DELAY_MS before another attempt, if the deadline leaves room for the
+ * wait and a request after it.  False means: give up now. */
+static bool wait_for_retry(long delay_ms, int64_t deadline)
+{
+	if (delay_ms >= clock_left_ms(deadline))
+		return false;
+	clock_sleep_until(delay_ms, deadline);
+	return true;
+}
+
+static void describe_failure(const struct http_response *resp, enum http_fate fate, struct api_outcome *out)
+{
+	struct api_error e;
+
+	out->http_status = resp->status;
+	if (fate != HTTP_ANSWERED) {
+		snprintf(out->message, sizeof(out->message), "%s", resp->error);
+		return;
+	}
+	if (resp->too_big) {
+		snprintf(out->message, sizeof(out->message), "answer larger than %u bytes", MAX_BODY_BYTES);
+		return;
+	}
+	apijson_parse_error(resp->body, resp->len, &e);
+	snprintf(out->message, sizeof(out->message), "%s", e.message[0] ? e.message : (e.code[0] ? e.code : "-"));
+}
+
+/* One API call under the retry rules of KIND.  On return RESP holds the last
+ * answer (the caller parses and frees it) and OUT says what is known.
+ * Returns 0 for a 2xx, else a negative errno. */
+static int api_call(struct api *api, const char *method, const char *url, const char *body, enum call_kind kind,
+		    int64_t deadline, struct http_response *resp, struct api_outcome *out)
+{
+	enum http_fate fate;
+	unsigned attempt;
+	int ret;
+
+	*out = (struct api_outcome){ 0 };
+	for (attempt = 0;; attempt++) {
+		long delay = backoff_ms(attempt);
+
+		if (attempt > 0)
+			http_response_free(resp);
+		fate = http_perform(api->http, method, url, body, deadline, resp);
+		describe_failure(resp, fate, out);
+
+		if (fate == HTTP_ANSWERED && resp->too_big) {
+			ret = -EIO;
+			break;
+		}
+		if (fate == HTTP_ANSWERED && resp->status == 429) {
+			struct api_error e;
+
+			apijson_parse_error(resp->body, resp->len, &e);
+			if (resp->retry_after_ms >= 0)
+				delay = resp->retry_after_ms;
+			else if (e.retry_after_ms >= 0)
+				delay = e.retry_after_ms;
+			ret = -EAGAIN;
+		} else if (fate == HTTP_ANSWERED && resp->status < 500) {
+			ret = errmap_http_status(resp->status);
+			break;
+		} else if (fate == HTTP_ANSWERED || fate == HTTP_UNKNOWN) {
+			/* 5xx, reset, timeout: a write may have been acted on. */
+			ret = resp->timed_out ? -ETIMEDOUT : -EIO;
+			if (kind == CALL_WRITE) {
+				out->unknown = true;
+				break;
+			}
+		} else {
+			ret = resp->timed_out ? -ETIMEDOUT : -EIO;
+		}
+		if (!wait_for_retry(delay, deadline))
+			break;
+		log_debug("%s %s: retrying in %ld ms (%s)", method, url_path(url, api->cfg), delay, out->message);
+	}
+	out->timed_out = ret == -ETIMEDOUT;
+
+	if (ret == 0)
+		return 0;
+	if (resp->status == 401)
+		log_error("the API refused the credentials of auth_id %s (HTTP 401: %s)", api->cfg->auth_id,
+			  out->message);
+	else if (resp->status)
+		log_warn("%s %s: HTTP %ld: %s", method, url_path(url, api->cfg), resp->status, out->message);
+	else
+		log_warn("%s %s: %s", method, url_path(url, api->cfg), out->message);
+	return ret;
+}
+
+int api_list_page(struct api *api, long page, long per_page, const char *search, int64_t deadline,
+		  struct list_page *out)
+{
+	struct http_response resp;
+	struct api_outcome outcome;
+	char url[URL_MAX];
+	int ret;
+
+	*out = (struct list_page){ 0 };
+	if (search && !(strspn(search, "0123456789") == strlen(search) && strlen(search) <= E164_MAX_DIGITS))
+		return -EINVAL;
+	snprintf(url, sizeof(url), "%s/api/v1/Account/%s/numbers?page=%ld&per_page=%ld%s%s", api->cfg->base_url,
+		 api->cfg->auth_id, page, per_page, search ? "&search=" : "", search ? search : "");
+	ret = api_call(api, "GET", url, NULL, CALL_READ, deadline, &resp, &outcome);
+	if (ret == 0) {
+		ret = apijson_parse_list_page(resp.body, resp.len, out);
+		if (ret == -EIO)
+			log_warn("GET %s: HTTP %ld with a malformed listing body", url_path(url, api->cfg),
+				 resp.status);
+		else if (out->skipped)
+			log_warn("GET %s: ignored %zu items with an invalid e164", url_path(url, api->cfg),
+				 out->skipped);
+	}
+	http_response_free(&resp);
+	return ret;
+}
+
+/* A state-changing call on one number; SUFFIX follows the number's segment. */
+static int number_call(struct api *api, const char *method, const char *account, const char *digits,
+		       bool plus, const char *suffix, int64_t deadline, struct api_outcome *out)
+{
+	struct http_response resp;
+	char url[URL_MAX];
+	int ret;
+
+	*out = (struct api_outcome){ 0 };
+	if (!e164_is_digits(digits))
+		return -EINVAL; /* never reaches a URL */
+	snprintf(url, sizeof(url), "%s/api/v1/%s/%s/numbers/%s%s%s", api->cfg->base_url, account, api->cfg->auth_id,
+		 plus ? "%2B" : "", digits, suffix);
+	ret = api_call(api, method, url, NULL, CALL_WRITE, deadline, &resp, out);
+	if (ret == 0 && apijson_parse_release(resp.body, resp.len, &out->answer) < 0)
+		log_warn("%s %s: HTTP %ld with an unreadable body; the call succeeded", method,
+			 url_path(url, api->cfg), resp.status);
+	http_response_free(&resp);
+	return ret;
+}
+
+int api_release(struct api *api, const char *digits, bool immediate, int64_t deadline, struct api_outcome *out)
+{
+	bool current = api->cfg->dialect == API_DIALECT_CURRENT;
+
+	return number_call(api, "DELETE", "Account", digits, current, current && immediate ? "?immediate=true" : "",
+			   deadline, out);
+}
+
+int api_cancel_release(struct api *api, const char *digits, int64_t deadline, struct api_outcome *out)
+{
+	return number_call(api, "POST", "account", digits, true, "/cancel-release", deadline, out);
+}

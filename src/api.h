@@ -1,0 +1,49 @@
+/* api.h — the Vobiz numbers API (DESIGN §2) as C calls: URLs, dialects,
+ * retries within a deadline, and the outcome → errno table applied once.
+ * The retry rules are the safety story: a GET is retried on 5xx, 429 and
+ * transport errors; a release or cancel is re-sent only after a 429 or when
+ * the request provably never left, and otherwise reports an unknown outcome. */
+#ifndef VOBIZFS_API_H
+#define VOBIZFS_API_H
+
+#include "apijson.h"
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct api;
+
+/* Create the API client for CFG, which must outlive it.  Returns NULL with a
+ * reason in ERR.  Thread-safe once created. */
+struct api *api_new(const struct config *cfg, char *err, size_t errlen);
+void api_free(struct api *api);
+
+/* Fetch one page of the listing (PER_PAGE ≤ 100).  SEARCH, when not NULL, must
+ * be digits and narrows the listing to numbers containing them.
+ * Returns 0 with OUT filled (free with list_page_free()), or a negative errno
+ * once the deadline is spent: -EACCES (refused credentials), -EAGAIN (still
+ * rate limited), -ETIMEDOUT, -EIO (server errors, bad bodies, transport). */
+int api_list_page(struct api *api, long page, long per_page, const char *search, int64_t deadline,
+		  struct list_page *out);
+
+/* What a state-changing call learned, for the caller and the audit log. */
+struct api_outcome {
+	long http_status;  /* final status, or 0 when none arrived */
+	bool unknown;      /* the request may have acted: verify before answering */
+	bool timed_out;    /* the deadline ended it */
+	struct release_answer answer; /* the 2xx body, when there was one */
+	char message[256]; /* the API's error message or the transport's reason */
+};
+
+/* Release DIGITS (which must pass e164_is_digits()).  Legacy dialect: path
+ * digits, 204; current: path %2B+digits, 200 with a pending_release body,
+ * "?immediate=true" when IMMEDIATE.  Returns 0 on 2xx, else the mapped
+ * negative errno; with OUT->unknown set the return value is -EIO or
+ * -ETIMEDOUT and the caller must find out what happened from a listing. */
+int api_release(struct api *api, const char *digits, bool immediate, int64_t deadline, struct api_outcome *out);
+
+/* Cancel a pending release (current dialect).  Same conventions. */
+int api_cancel_release(struct api *api, const char *digits, int64_t deadline, struct api_outcome *out);
+
+#endif

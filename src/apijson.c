@@ -1,0 +1,137 @@
+/* apijson.c — parsers for the API's bodies, each defensive against any input. */
+#include "apijson.h"
+
+#include "number.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static cJSON *parse_object(const char *body, size_t len)
+{
+	cJSON *root;
+
+	if (!body || len == 0)
+		return NULL;
+	root = cJSON_ParseWithLength(body, len);
+	if (root && !cJSON_IsObject(root)) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	return root;
+}
+
+static long integer_field(const cJSON *obj, const char *name, long fallback)
+{
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+	if (!cJSON_IsNumber(f) || f->valuedouble != floor(f->valuedouble) || f->valuedouble < 0 ||
+	    f->valuedouble > 1e12)
+		return fallback;
+	return (long)f->valuedouble;
+}
+
+void list_page_free(struct list_page *page)
+{
+	for (size_t i = 0; i < page->count; i++)
+		free(page->items[i]);
+	free(page->items);
+	*page = (struct list_page){ 0 };
+}
+
+int apijson_parse_list_page(const char *body, size_t len, struct list_page *out)
+{
+	cJSON *root = parse_object(body, len);
+	const cJSON *items, *item;
+	int ret = -EIO;
+
+	*out = (struct list_page){ 0 };
+	if (!root)
+		return -EIO;
+	items = cJSON_GetObjectItemCaseSensitive(root, "items");
+	out->total = integer_field(root, "total", -1);
+	out->page = integer_field(root, "page", 0);
+	out->per_page = integer_field(root, "per_page", 0);
+	if (!cJSON_IsArray(items) || out->total < 0)
+		goto out;
+	out->items = calloc((size_t)cJSON_GetArraySize(items) + 1, sizeof(*out->items));
+	if (!out->items) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	cJSON_ArrayForEach(item, items)
+	{
+		struct number *n = number_from_item(item);
+
+		if (n)
+			out->items[out->count++] = n;
+		else
+			out->skipped++;
+	}
+	ret = 0;
+out:
+	cJSON_Delete(root);
+	if (ret)
+		list_page_free(out);
+	return ret;
+}
+
+static void copy_string(const cJSON *f, char *dst, size_t len)
+{
+	if (cJSON_IsString(f))
+		snprintf(dst, len, "%s", f->valuestring);
+	else if (cJSON_IsNumber(f))
+		snprintf(dst, len, "%.0f", f->valuedouble);
+}
+
+void apijson_parse_error(const char *body, size_t len, struct api_error *out)
+{
+	cJSON *root = parse_object(body, len);
+	const cJSON *error, *details, *retry;
+
+	*out = (struct api_error){ .retry_after_ms = -1 };
+	if (!root)
+		return;
+	error = cJSON_GetObjectItemCaseSensitive(root, "error");
+	if (cJSON_IsObject(error)) {
+		copy_string(cJSON_GetObjectItemCaseSensitive(error, "code"), out->code, sizeof(out->code));
+		copy_string(cJSON_GetObjectItemCaseSensitive(error, "message"), out->message, sizeof(out->message));
+		details = cJSON_GetObjectItemCaseSensitive(error, "details");
+		retry = cJSON_GetObjectItemCaseSensitive(details, "retryAfter");
+		if (cJSON_IsNumber(retry) && retry->valuedouble >= 0 && retry->valuedouble <= 3600)
+			out->retry_after_ms = (long)(retry->valuedouble * 1000);
+	} else {
+		copy_string(error, out->code, sizeof(out->code));
+		copy_string(cJSON_GetObjectItemCaseSensitive(root, "message"), out->message, sizeof(out->message));
+		if (!out->message[0])
+			copy_string(error, out->message, sizeof(out->message));
+	}
+	cJSON_Delete(root);
+}
+
+int apijson_parse_release(const char *body, size_t len, struct release_answer *out)
+{
+	cJSON *root;
+	const cJSON *fee;
+
+	*out = (struct release_answer){ 0 };
+	if (!body || len == 0)
+		return 0;
+	root = parse_object(body, len);
+	if (!root)
+		return -EIO;
+	copy_string(cJSON_GetObjectItemCaseSensitive(root, "status"), out->status, sizeof(out->status));
+	copy_string(cJSON_GetObjectItemCaseSensitive(root, "cooldown_ends_at"), out->cooldown_ends_at,
+		    sizeof(out->cooldown_ends_at));
+	copy_string(cJSON_GetObjectItemCaseSensitive(root, "message"), out->message, sizeof(out->message));
+	fee = cJSON_GetObjectItemCaseSensitive(root, "release_fee");
+	if (cJSON_IsNumber(fee)) {
+		out->release_fee = fee->valuedouble;
+		out->has_release_fee = true;
+	}
+	cJSON_Delete(root);
+	return 0;
+}

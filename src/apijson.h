@@ -1,0 +1,55 @@
+/* apijson.h — the Vobiz API's JSON bodies: a page of the listing, the
+ * several shapes of error body (DESIGN §2), and the answer to a release.
+ * Bodies are untrusted: every parser validates types and never crashes. */
+#ifndef VOBIZFS_APIJSON_H
+#define VOBIZFS_APIJSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct number;
+
+struct list_page {
+	struct number **items; /* count numbers, each malloc'd; owned by the page */
+	size_t count;
+	size_t skipped; /* items dropped because their e164 was not valid */
+	long page, per_page, total;
+};
+
+/* Parse a listing page.  "items" (array) and "total" (non-negative integer)
+ * are required; "page"/"per_page" are taken when present (else 0).  Items
+ * whose e164 is invalid are skipped and counted, never used.
+ * Returns 0, -EIO for a malformed body, -ENOMEM.  On failure OUT is empty. */
+int apijson_parse_list_page(const char *body, size_t len, struct list_page *out);
+
+/* Free the items of PAGE and reset it. */
+void list_page_free(struct list_page *page);
+
+struct api_error {
+	char code[64];        /* "forbidden", "401", "RATE_LIMIT_EXCEEDED", or "" */
+	char message[256];    /* the API's human message, or "" */
+	long retry_after_ms;  /* error.details.retryAfter in ms, or -1 */
+};
+
+/* Read whatever error information BODY carries, in any documented shape:
+ *   {"error":"forbidden","message":"..."}    {"error":"number not found"}
+ *   {"error":{"code":401,"message":"..."}}
+ *   {"status":"error","error":{"code":"RATE_LIMIT_EXCEEDED","message":"...",
+ *                              "details":{"retryAfter":1}}}
+ * Never fails: unknown or malformed bodies leave the fields empty / -1.
+ * When the body only has "error" as a string, it becomes the message too. */
+void apijson_parse_error(const char *body, size_t len, struct api_error *out);
+
+struct release_answer {
+	char status[32];           /* "pending_release", "released", or "" */
+	char cooldown_ends_at[64]; /* or "" */
+	double release_fee;
+	bool has_release_fee;
+	char message[256];
+};
+
+/* Parse a 2xx answer to a release or cancel.  An empty body is fine (204).
+ * Returns 0, or -EIO when a non-empty body is not a JSON object. */
+int apijson_parse_release(const char *body, size_t len, struct release_answer *out);
+
+#endif

@@ -1,0 +1,287 @@
+/* catalog.c — the listing in memory.  One mutex guards the table; the network
+ * is only ever touched by the single thread running a refresh, unlocked. */
+#include "catalog.h"
+
+#include "clock.h"
+#include "listing.h"
+#include "numtab.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* A change made through the mount while a refresh was in flight: replayed on
+ * the new table, whose pages may predate it. */
+struct change {
+	char digits[E164_BUFSIZE];
+	struct number *replacement; /* NULL: the number left the account */
+};
+
+struct catalog {
+	struct api *api;
+	int64_t ttl_ms;
+	unsigned parallel;
+
+	pthread_mutex_t lock; /* guards everything below */
+	pthread_cond_t refreshed;
+	struct numtab table;
+	int64_t loaded_at;      /* clock_now_ms() of the listing in use; 0 = none */
+	int64_t invalidated_at; /* last catalog_invalidate() */
+	bool refreshing;
+	uint64_t refresh_seq; /* bumped when a refresh ends */
+	int refresh_err;      /* result of the last refresh */
+	struct change *changes;
+	size_t nchanges;
+};
+
+struct catalog *catalog_new(struct api *api, unsigned ttl_s, unsigned parallel)
+{
+	struct catalog *cat = calloc(1, sizeof(*cat));
+	pthread_condattr_t attr;
+
+	if (!cat)
+		return NULL;
+	if (numtab_init(&cat->table, 0) < 0) {
+		free(cat);
+		return NULL;
+	}
+	cat->api = api;
+	cat->ttl_ms = (int64_t)ttl_s * 1000;
+	cat->parallel = parallel;
+	pthread_mutex_init(&cat->lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&cat->refreshed, &attr);
+	pthread_condattr_destroy(&attr);
+	return cat;
+}
+
+static void clear_changes(struct catalog *cat)
+{
+	for (size_t i = 0; i < cat->nchanges; i++)
+		free(cat->changes[i].replacement);
+	free(cat->changes);
+	cat->changes = NULL;
+	cat->nchanges = 0;
+}
+
+void catalog_free(struct catalog *cat)
+{
+	if (!cat)
+		return;
+	clear_changes(cat);
+	numtab_destroy(&cat->table);
+	pthread_cond_destroy(&cat->refreshed);
+	pthread_mutex_destroy(&cat->lock);
+	free(cat);
+}
+
+static bool is_fresh(const struct catalog *cat)
+{
+	if (!cat->loaded_at || cat->invalidated_at >= cat->loaded_at)
+		return false;
+	return clock_now_ms() - cat->loaded_at < cat->ttl_ms;
+}
+
+static struct number *number_dup(const struct number *n)
+{
+	size_t size = sizeof(*n) + n->json_len + 1;
+	struct number *copy = malloc(size);
+
+	if (copy)
+		memcpy(copy, n, size);
+	return copy;
+}
+
+static void replay_changes(struct catalog *cat, struct numtab *fresh)
+{
+	for (size_t i = 0; i < cat->nchanges; i++) {
+		struct change *c = &cat->changes[i];
+
+		if (!c->replacement)
+			numtab_remove(fresh, c->digits);
+		else if (numtab_put(fresh, c->replacement) == 0)
+			c->replacement = NULL; /* now owned by the table */
+	}
+	clear_changes(cat);
+}
+
+/* Wait for the refresh in progress.  Returns its result, or -ETIMEDOUT. */
+static int join_refresh(struct catalog *cat, int64_t deadline)
+{
+	uint64_t seq = cat->refresh_seq;
+	struct timespec ts = { .tv_sec = deadline / 1000, .tv_nsec = (deadline % 1000) * 1000000 };
+
+	while (cat->refreshing && seq == cat->refresh_seq)
+		if (pthread_cond_timedwait(&cat->refreshed, &cat->lock, &ts) == ETIMEDOUT)
+			return -ETIMEDOUT;
+	return cat->refresh_err;
+}
+
+int catalog_refresh_if_stale(struct catalog *cat, int64_t deadline)
+{
+	struct numtab fresh, old = { 0 };
+	int64_t started;
+	int ret = 0;
+
+	pthread_mutex_lock(&cat->lock);
+	while (!is_fresh(cat)) {
+		if (cat->refreshing) {
+			/* Whatever the refresh in flight brings is fresh enough. */
+			ret = join_refresh(cat, deadline);
+			break;
+		}
+		cat->refreshing = true;
+		started = clock_now_ms();
+		pthread_mutex_unlock(&cat->lock);
+
+		ret = listing_fetch(cat->api, cat->parallel, NULL, deadline, &fresh);
+
+		pthread_mutex_lock(&cat->lock);
+		if (ret == 0) {
+			replay_changes(cat, &fresh);
+			old = cat->table;
+			cat->table = fresh;
+			cat->loaded_at = started;
+		}
+		clear_changes(cat);
+		cat->refreshing = false;
+		cat->refresh_err = ret;
+		cat->refresh_seq++;
+		pthread_cond_broadcast(&cat->refreshed);
+		break;
+	}
+	pthread_mutex_unlock(&cat->lock);
+	numtab_destroy(&old);
+	return ret;
+}
+
+void catalog_invalidate(struct catalog *cat)
+{
+	pthread_mutex_lock(&cat->lock);
+	cat->invalidated_at = clock_now_ms();
+	pthread_mutex_unlock(&cat->lock);
+}
+
+static void fill_info(const struct number *n, struct number_info *out)
+{
+	memcpy(out->digits, n->digits, sizeof(out->digits));
+	out->status = n->status;
+	out->size = n->json_len;
+	out->mtime = n->purchased_at;
+	out->ctime = n->updated_at;
+}
+
+int catalog_info(struct catalog *cat, const char *digits, struct number_info *out)
+{
+	const struct number *n;
+	int ret = -ENOENT;
+
+	pthread_mutex_lock(&cat->lock);
+	n = numtab_get(&cat->table, digits);
+	if (n && n->status != NUMBER_RELEASED) {
+		fill_info(n, out);
+		ret = 0;
+	}
+	pthread_mutex_unlock(&cat->lock);
+	return ret;
+}
+
+int catalog_record(struct catalog *cat, const char *digits, char **json, size_t *len)
+{
+	const struct number *n;
+	int ret = -ENOENT;
+
+	*json = NULL;
+	pthread_mutex_lock(&cat->lock);
+	n = numtab_get(&cat->table, digits);
+	if (n && n->status != NUMBER_RELEASED) {
+		*json = malloc(n->json_len + 1);
+		ret = *json ? 0 : -ENOMEM;
+		if (*json) {
+			memcpy(*json, n->json, n->json_len + 1);
+			*len = n->json_len;
+		}
+	}
+	pthread_mutex_unlock(&cat->lock);
+	return ret;
+}
+
+int catalog_list(struct catalog *cat, enum number_status status, struct number_info **out, size_t *count)
+{
+	struct number_info *list;
+	size_t n = 0;
+
+	pthread_mutex_lock(&cat->lock);
+	list = malloc((cat->table.live + 1) * sizeof(*list));
+	if (list) {
+		for (size_t i = 0; i < cat->table.count; i++) {
+			const struct number *num = cat->table.order[i];
+
+			if (num && num->status == status)
+				fill_info(num, &list[n++]);
+		}
+	}
+	pthread_mutex_unlock(&cat->lock);
+	*out = list;
+	*count = n;
+	return list ? 0 : -ENOMEM;
+}
+
+static const char *status_name(enum number_status status)
+{
+	return status == NUMBER_PENDING_RELEASE ? "pending_release" : "active";
+}
+
+int catalog_set_status(struct catalog *cat, const char *digits, enum number_status status, const cJSON *extra)
+{
+	struct number *n, *replacement = NULL;
+	struct change *grown;
+	int ret = 0;
+
+	pthread_mutex_lock(&cat->lock);
+	n = numtab_get(&cat->table, digits);
+	if (!n) {
+		ret = -ENOENT;
+		goto out;
+	}
+	if (status != NUMBER_RELEASED) {
+		replacement = number_with_status(n, status_name(status), extra);
+		if (!replacement) {
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
+	if (cat->refreshing) {
+		grown = realloc(cat->changes, (cat->nchanges + 1) * sizeof(*grown));
+		if (!grown || (replacement && !(grown[cat->nchanges].replacement = number_dup(replacement)))) {
+			cat->changes = grown ? grown : cat->changes;
+			free(replacement);
+			ret = -ENOMEM;
+			goto out;
+		}
+		cat->changes = grown;
+		if (!replacement)
+			grown[cat->nchanges].replacement = NULL;
+		memcpy(grown[cat->nchanges].digits, digits, E164_BUFSIZE);
+		cat->nchanges++;
+	}
+	if (replacement)
+		numtab_put(&cat->table, replacement); /* cannot fail: the entry exists */
+	else
+		numtab_remove(&cat->table, digits);
+out:
+	pthread_mutex_unlock(&cat->lock);
+	return ret;
+}
+
+void catalog_stats(struct catalog *cat, long *age_s, size_t *count)
+{
+	pthread_mutex_lock(&cat->lock);
+	*age_s = cat->loaded_at ? (long)((clock_now_ms() - cat->loaded_at) / 1000) : -1;
+	*count = cat->table.live;
+	pthread_mutex_unlock(&cat->lock);
+}

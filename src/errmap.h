@@ -1,0 +1,16 @@
+/* errmap.h — the one table from an API outcome to the errno a caller sees
+ * (DESIGN §3).  Everything else asks here; nothing else invents an errno for
+ * an HTTP status. */
+#ifndef VOBIZFS_ERRMAP_H
+#define VOBIZFS_ERRMAP_H
+
+/* The negative errno for an HTTP status: 0 for 2xx, -EACCES for 401/403,
+ * -ENOENT for 404, -EINVAL for 400/422, -EBUSY for 409, -EAGAIN for 429,
+ * -EIO for 5xx and anything unexpected.  Pure. */
+int errmap_http_status(long status);
+
+/* The symbolic name of a (positive or negative) errno, "EACCES"; "ok" for 0.
+ * Returns a static string; never NULL. */
+const char *errmap_name(int err);
+
+#endif

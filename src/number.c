@@ -1,0 +1,184 @@
+/* number.c — the record of one number: parsed from the listing, rendered once,
+ * and read back field by field for extended attributes. */
+#include "number.h"
+
+#include "timefmt.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define XATTR_PREFIX "user.vobiz."
+
+enum number_status number_status_parse(const char *s)
+{
+	if (s && !strcmp(s, "pending_release"))
+		return NUMBER_PENDING_RELEASE;
+	if (s && !strcmp(s, "released"))
+		return NUMBER_RELEASED;
+	return NUMBER_ACTIVE;
+}
+
+static time_t field_time(const cJSON *item, const char *name)
+{
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(item, name);
+	time_t t;
+
+	if (cJSON_IsString(f) && timefmt_parse_rfc3339(f->valuestring, &t) == 0)
+		return t;
+	return 0;
+}
+
+struct number *number_from_item(const cJSON *item)
+{
+	const cJSON *e164 = cJSON_GetObjectItemCaseSensitive(item, "e164");
+	const cJSON *status = cJSON_GetObjectItemCaseSensitive(item, "status");
+	char digits[E164_BUFSIZE];
+	struct number *n;
+	char *json;
+	size_t len;
+
+	if (!cJSON_IsObject(item) || !cJSON_IsString(e164) || e164_parse(e164->valuestring, digits) < 0)
+		return NULL;
+	json = cJSON_Print(item);
+	if (!json)
+		return NULL;
+	len = strlen(json);
+	n = malloc(sizeof(*n) + len + 2);
+	if (n) {
+		memcpy(n->digits, digits, sizeof(digits));
+		n->status = number_status_parse(cJSON_IsString(status) ? status->valuestring : NULL);
+		n->purchased_at = field_time(item, "purchased_at");
+		n->updated_at = field_time(item, "updated_at");
+		memcpy(n->json, json, len);
+		n->json[len] = '\n';
+		n->json[len + 1] = '\0';
+		n->json_len = (uint32_t)len + 1;
+	}
+	cJSON_free(json);
+	return n;
+}
+
+struct number *number_with_status(const struct number *n, const char *status, const cJSON *extra)
+{
+	cJSON *item = cJSON_Parse(n->json), *field;
+	struct number *copy = NULL;
+
+	if (!item)
+		return NULL;
+	cJSON_DeleteItemFromObjectCaseSensitive(item, "status");
+	if (!cJSON_AddStringToObject(item, "status", status))
+		goto out;
+	cJSON_ArrayForEach(field, extra)
+	{
+		cJSON *dup = field->string ? cJSON_Duplicate(field, 1) : NULL;
+
+		if (!dup)
+			goto out;
+		cJSON_DeleteItemFromObjectCaseSensitive(item, field->string);
+		if (!cJSON_AddItemToObject(item, field->string, dup)) {
+			cJSON_Delete(dup);
+			goto out;
+		}
+	}
+	copy = number_from_item(item);
+out:
+	cJSON_Delete(item);
+	return copy;
+}
+
+/* Render a scalar field as text; false for objects, arrays and null. */
+static bool scalar_text(const cJSON *f, char *buf, size_t len)
+{
+	if (cJSON_IsString(f))
+		snprintf(buf, len, "%s", f->valuestring);
+	else if (cJSON_IsBool(f))
+		snprintf(buf, len, "%s", cJSON_IsTrue(f) ? "true" : "false");
+	else if (cJSON_IsNumber(f))
+		snprintf(buf, len, "%.15g", f->valuedouble);
+	else
+		return false;
+	return true;
+}
+
+/* "voice,sms": the capabilities that are true, in the record's order. */
+static void capabilities_text(const cJSON *caps, char *buf, size_t len)
+{
+	const cJSON *c;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	cJSON_ArrayForEach(c, caps)
+	{
+		if (cJSON_IsTrue(c) && c->string && used < len)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? "," : "", c->string);
+	}
+}
+
+static ssize_t put(const char *value, size_t vlen, char *buf, size_t size)
+{
+	if (size == 0)
+		return (ssize_t)vlen;
+	if (vlen > size)
+		return -ERANGE;
+	memcpy(buf, value, vlen);
+	return (ssize_t)vlen;
+}
+
+ssize_t number_xattr_list(const char *json, char *buf, size_t size)
+{
+	cJSON *item = cJSON_Parse(json);
+	const cJSON *f;
+	size_t total = 0;
+	char scratch[512];
+
+	if (!cJSON_IsObject(item)) {
+		cJSON_Delete(item);
+		return -EIO;
+	}
+	cJSON_ArrayForEach(f, item)
+	{
+		size_t nlen;
+
+		if (!f->string || (!scalar_text(f, scratch, sizeof(scratch)) && strcmp(f->string, "capabilities")))
+			continue;
+		nlen = strlen(XATTR_PREFIX) + strlen(f->string) + 1;
+		if (size && total + nlen > size) {
+			cJSON_Delete(item);
+			return -ERANGE;
+		}
+		if (size)
+			snprintf(buf + total, nlen, XATTR_PREFIX "%s", f->string);
+		total += nlen;
+	}
+	cJSON_Delete(item);
+	return (ssize_t)total;
+}
+
+ssize_t number_xattr_get(const char *json, const char *name, char *buf, size_t size)
+{
+	cJSON *item;
+	const cJSON *f;
+	char value[512];
+	ssize_t ret = -ENODATA;
+
+	if (strncmp(name, XATTR_PREFIX, strlen(XATTR_PREFIX)))
+		return -ENODATA;
+	name += strlen(XATTR_PREFIX);
+	item = cJSON_Parse(json);
+	if (!cJSON_IsObject(item)) {
+		cJSON_Delete(item);
+		return -EIO;
+	}
+	f = cJSON_GetObjectItemCaseSensitive(item, name);
+	if (f && !strcmp(name, "capabilities") && cJSON_IsObject(f)) {
+		capabilities_text(f, value, sizeof(value));
+		ret = put(value, strlen(value), buf, size);
+	} else if (f && scalar_text(f, value, sizeof(value))) {
+		ret = put(value, strlen(value), buf, size);
+	}
+	cJSON_Delete(item);
+	return ret;
+}

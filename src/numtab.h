@@ -1,0 +1,40 @@
+/* numtab.h — a table of numbers: listing order plus an O(1) index by digits.
+ * Not thread-safe: its owner (the catalog, a listing in progress) locks. */
+#ifndef VOBIZFS_NUMTAB_H
+#define VOBIZFS_NUMTAB_H
+
+#include "number.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct numtab {
+	struct number **order; /* listing order; a removed entry leaves NULL */
+	size_t count;          /* used slots of order, holes included */
+	size_t cap;
+	size_t live;     /* entries that are not holes */
+	uint32_t *index; /* open addressing: position in order + 1, 0 = empty */
+	size_t nindex;   /* a power of two, at least twice live */
+};
+
+/* An empty table.  Returns 0 or -ENOMEM. */
+int numtab_init(struct numtab *t, size_t expected);
+
+/* Free the table and every number in it. */
+void numtab_destroy(struct numtab *t);
+
+/* Add N, taking ownership.  Returns 0, -EEXIST when its digits are already
+ * present (N is then still the caller's), or -ENOMEM. */
+int numtab_add(struct numtab *t, struct number *n);
+
+/* Put N in place of the entry with the same digits (freeing it), or add it.
+ * Takes ownership of N on success.  Returns 0 or -ENOMEM. */
+int numtab_put(struct numtab *t, struct number *n);
+
+/* The number named DIGITS, or NULL.  The table keeps ownership. */
+struct number *numtab_get(const struct numtab *t, const char *digits);
+
+/* Remove and free the number named DIGITS.  Returns 0 or -ENOENT. */
+int numtab_remove(struct numtab *t, const char *digits);
+
+#endif

@@ -1,0 +1,287 @@
+/* release.c — the guarded release.  The order of the checks is the safety
+ * argument: refuse what may not be sent, write the intent, send once, and
+ * when the answer is lost, look before reporting. */
+#include "release.h"
+
+#include "api.h"
+#include "catalog.h"
+#include "clock.h"
+#include "config.h"
+#include "errmap.h"
+#include "listing.h"
+#include "log.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_IN_FLIGHT 64
+
+struct releaser {
+	const struct config *cfg;
+	struct api *api;
+	struct catalog *catalog;
+	struct audit *audit;
+
+	pthread_mutex_t lock; /* guards in_flight */
+	pthread_cond_t done;
+	char in_flight[MAX_IN_FLIGHT][E164_BUFSIZE]; /* "" = free slot */
+};
+
+struct releaser *releaser_new(const struct config *cfg, struct api *api, struct catalog *catalog,
+			      struct audit *audit)
+{
+	struct releaser *r = calloc(1, sizeof(*r));
+	pthread_condattr_t attr;
+
+	if (!r)
+		return NULL;
+	r->cfg = cfg;
+	r->api = api;
+	r->catalog = catalog;
+	r->audit = audit;
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&r->done, &attr);
+	pthread_condattr_destroy(&attr);
+	return r;
+}
+
+void releaser_free(struct releaser *r)
+{
+	if (!r)
+		return;
+	pthread_cond_destroy(&r->done);
+	pthread_mutex_destroy(&r->lock);
+	free(r);
+}
+
+static int find_slot(struct releaser *r, const char *digits)
+{
+	for (int i = 0; i < MAX_IN_FLIGHT; i++)
+		if (!strcmp(r->in_flight[i], digits))
+			return i;
+	return -1;
+}
+
+/* Claim DIGITS for this caller.  Waits while another call works on the same
+ * number; returns 1 if we waited (the caller re-checks the state), 0 when
+ * claimed at once, or -ETIMEDOUT. */
+static int claim(struct releaser *r, const char *digits, int64_t deadline, int *slot)
+{
+	struct timespec ts = { .tv_sec = deadline / 1000, .tv_nsec = (deadline % 1000) * 1000000 };
+	int waited = 0;
+
+	pthread_mutex_lock(&r->lock);
+	while (find_slot(r, digits) >= 0 || (*slot = find_slot(r, "")) < 0) {
+		waited = 1;
+		if (pthread_cond_timedwait(&r->done, &r->lock, &ts) == ETIMEDOUT) {
+			pthread_mutex_unlock(&r->lock);
+			return -ETIMEDOUT;
+		}
+	}
+	memcpy(r->in_flight[*slot], digits, E164_BUFSIZE);
+	pthread_mutex_unlock(&r->lock);
+	return waited;
+}
+
+static void unclaim(struct releaser *r, int slot)
+{
+	pthread_mutex_lock(&r->lock);
+	r->in_flight[slot][0] = '\0';
+	pthread_cond_broadcast(&r->done);
+	pthread_mutex_unlock(&r->lock);
+}
+
+static int audit_outcome(struct releaser *r, const char *action, const char *digits, const struct caller *caller,
+			 long http_status, int err, const char *message)
+{
+	struct audit_entry e = {
+		.event = "outcome",
+		.action = action,
+		.number = digits,
+		.caller = caller,
+		.dry_run = r->cfg->dry_run,
+		.http_status = http_status,
+		.result = errmap_name(err),
+		.message = message,
+	};
+
+	return audit_write(r->audit, &e);
+}
+
+/* The answer was lost: read the number's state from a fresh, narrow listing.
+ * Returns its status, NUMBER_RELEASED when it is not listed, or a negative
+ * errno when the listing cannot be read either. */
+static int observe(struct releaser *r, const char *digits, int64_t deadline)
+{
+	struct numtab found;
+	const struct number *n;
+	int ret = listing_fetch(r->api, 1, digits, deadline, &found);
+
+	if (ret)
+		return ret;
+	n = numtab_get(&found, digits);
+	ret = n ? (int)n->status : (int)NUMBER_RELEASED;
+	numtab_destroy(&found);
+	return ret;
+}
+
+/* Time kept back from the request for a possible re-read of the listing. */
+static int64_t verify_reserve_ms(const struct config *cfg)
+{
+	int64_t reserve = (int64_t)cfg->timeout_s * 1000 / 3;
+
+	return reserve > 5000 ? 5000 : reserve;
+}
+
+/* Reflect what became of DIGITS in the catalog. */
+static void record_status(struct releaser *r, const char *digits, enum number_status status,
+			  const struct release_answer *answer)
+{
+	cJSON *extra = NULL;
+
+	if (status == NUMBER_PENDING_RELEASE && answer && (extra = cJSON_CreateObject())) {
+		if (answer->cooldown_ends_at[0])
+			cJSON_AddStringToObject(extra, "cooldown_ends_at", answer->cooldown_ends_at);
+		if (answer->has_release_fee)
+			cJSON_AddNumberToObject(extra, "release_fee", answer->release_fee);
+	}
+	catalog_set_status(r->catalog, digits, status, extra);
+	cJSON_Delete(extra);
+}
+
+/* The network part of a release, after the guards.  Fills *STATUS. */
+static int send_release(struct releaser *r, const char *digits, int64_t deadline, long *status, char *message,
+			size_t msglen)
+{
+	struct api_outcome out;
+	int ret, seen;
+
+	ret = api_release(r->api, digits, r->cfg->immediate, deadline - verify_reserve_ms(r->cfg), &out);
+	*status = out.http_status;
+	snprintf(message, msglen, "%s", out.message);
+	if (ret == 0) {
+		bool pending = !strcmp(out.answer.status, "pending_release");
+
+		record_status(r, digits, pending ? NUMBER_PENDING_RELEASE : NUMBER_RELEASED, &out.answer);
+		return 0;
+	}
+	if (ret == -ENOENT) {
+		record_status(r, digits, NUMBER_RELEASED, NULL);
+		return ret;
+	}
+	if (!out.unknown)
+		return ret;
+
+	log_warn("release of %s: outcome unknown (%s); reading the listing to find out", digits, out.message);
+	seen = observe(r, digits, deadline);
+	if (seen < 0) {
+		log_error("release of %s: outcome unknown and the listing cannot be read; not retrying", digits);
+		catalog_invalidate(r->catalog);
+		return ret;
+	}
+	if (seen == NUMBER_ACTIVE) {
+		log_warn("release of %s: the number is still held", digits);
+		return ret;
+	}
+	log_info("release of %s: the listing shows it %s", digits,
+		 seen == NUMBER_RELEASED ? "released" : "pending release");
+	snprintf(message, msglen, "answer lost; listing shows the number %s",
+		 seen == NUMBER_RELEASED ? "released" : "pending release");
+	record_status(r, digits, (enum number_status)seen, NULL);
+	return 0;
+}
+
+int release_number(struct releaser *r, const char *digits, const struct caller *caller, int64_t deadline)
+{
+	struct audit_entry intent = {
+		.event = "intent", .action = "release", .number = digits, .caller = caller, .dry_run = r->cfg->dry_run
+	};
+	struct number_info info;
+	char message[256] = "";
+	long status = 0;
+	int ret, slot, waited;
+
+	if (r->cfg->read_only)
+		return -EROFS;
+	if (!e164_is_digits(digits))
+		return -ENOENT;
+	if (config_is_protected(r->cfg, digits)) {
+		log_warn("release of %s refused: the number is protected by [release] protect", digits);
+		audit_outcome(r, "release", digits, caller, 0, -EPERM, "protected");
+		return -EPERM;
+	}
+	waited = claim(r, digits, deadline, &slot);
+	if (waited < 0)
+		return waited;
+	if (catalog_info(r->catalog, digits, &info) < 0 || info.status != NUMBER_ACTIVE) {
+		ret = -ENOENT; /* released meanwhile, perhaps by the call we waited for */
+		goto out;
+	}
+	ret = audit_write(r->audit, &intent);
+	if (ret) {
+		log_error("release of %s refused: the intent could not be audited", digits);
+		ret = -EIO;
+		goto out;
+	}
+	if (r->cfg->dry_run) {
+		log_info("dry run: would release %s (requested by %s, pid %d)", digits, caller->comm, (int)caller->pid);
+		audit_outcome(r, "release", digits, caller, 0, 0, "dry run: no request sent");
+		ret = 0;
+		goto out;
+	}
+	ret = send_release(r, digits, deadline, &status, message, sizeof(message));
+	audit_outcome(r, "release", digits, caller, status, ret, message[0] ? message : NULL);
+	if (ret == 0)
+		log_info("released %s (requested by %s, pid %d)", digits, caller->comm, (int)caller->pid);
+out:
+	unclaim(r, slot);
+	return ret;
+}
+
+int release_cancel(struct releaser *r, const char *digits, const struct caller *caller, int64_t deadline)
+{
+	struct audit_entry intent = {
+		.event = "intent", .action = "cancel-release", .number = digits, .caller = caller,
+		.dry_run = r->cfg->dry_run
+	};
+	struct api_outcome out;
+	struct number_info info;
+	int ret, slot, waited;
+
+	if (r->cfg->read_only)
+		return -EROFS;
+	if (!e164_is_digits(digits))
+		return -ENOENT;
+	waited = claim(r, digits, deadline, &slot);
+	if (waited < 0)
+		return waited;
+	if (catalog_info(r->catalog, digits, &info) < 0 || info.status != NUMBER_PENDING_RELEASE) {
+		ret = -ENOENT;
+		goto out;
+	}
+	if ((ret = audit_write(r->audit, &intent))) {
+		ret = -EIO;
+		goto out;
+	}
+	if (r->cfg->dry_run) {
+		audit_outcome(r, "cancel-release", digits, caller, 0, 0, "dry run: no request sent");
+		goto out;
+	}
+	/* A cancel repeated is harmless (409 at worst), but we still send it once
+	 * and let an unknown outcome surface as an error the user can retry. */
+	ret = api_cancel_release(r->api, digits, deadline, &out);
+	if (ret == 0)
+		record_status(r, digits, NUMBER_ACTIVE, NULL);
+	else if (out.unknown)
+		catalog_invalidate(r->catalog);
+	audit_outcome(r, "cancel-release", digits, caller, out.http_status, ret, out.message[0] ? out.message : NULL);
+out:
+	unclaim(r, slot);
+	return ret;
+}
