@@ -217,7 +217,8 @@ int main(int argc, char *argv[])
 		if (!loop)
 			goto out_signals;
 		fuse_loop_cfg_set_clone_fd(loop, cmd.clone_fd);
-		fuse_loop_cfg_set_max_threads(loop, cmd.max_threads);
+		if (cmd.max_threads > 0 && cmd.max_threads <= 100000) /* else: libfuse's default */
+			fuse_loop_cfg_set_max_threads(loop, cmd.max_threads);
 		fuse_loop_cfg_set_idle_threads(loop, cmd.max_idle_threads);
 		ret = fuse_loop_mt(fuse, loop);
 	}

@@ -137,9 +137,10 @@ mounted() {
 	grep -q " $MNT fuse" /proc/mounts && kill -0 "$VOBIZFS_PID"
 }
 
-# The sandbox's request log, filtered: requests METHOD [PATH-REGEX]
+# The requests the sandbox saw since the last clear_requests, filtered:
+# requests METHOD [PATH-REGEX]
 requests() {
-	jq -c --arg m "$1" --arg p "${2:-.}" 'select(.method == $m and (.path | test($p)))' "$T/requests.jsonl"
+	ctl GET /requests | jq -c --arg m "$1" --arg p "${2:-.}" '.[] | select(.method == $m and (.path | test($p)))'
 }
 
 count_requests() {
@@ -152,7 +153,7 @@ clear_requests() {
 
 # The numbers the sandbox lists for the account, one per line, digits only.
 sandbox_listed() {
-	ctl GET /numbers | jq -r '.[] | select(.status == "active") | .e164 | ltrimstr("+")' | sort
+	ctl GET /numbers | jq -r '.[] | select(.status == "active") | .["e164"] | ltrimstr("+")' | sort
 }
 
 expect_eq() { # DESCRIPTION EXPECTED ACTUAL

@@ -6,7 +6,7 @@
 start_sandbox --numbers 250 --sub-numbers 5
 mount_vobizfs
 
-expected=$(ctl GET /numbers | jq -r '.[] | select(.status == "active") | .e164 | ltrimstr("+")' | sort)
+expected=$(ctl GET /numbers | jq -r '.[] | select(.status == "active") | .["e164"] | ltrimstr("+")' | sort)
 actual=$(ls "$MNT/numbers" | sort)
 expect_eq "number of files" 255 "$(wc -l <<<"$actual")"
 expect_eq "names" "$expected" "$actual"

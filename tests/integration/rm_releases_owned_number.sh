@@ -6,7 +6,7 @@
 start_sandbox --numbers 30
 mount_vobizfs
 
-n=$(ctl GET /numbers | jq -r "[.[] | select(.account_id == \"$AUTH_ID\")][3].e164 | ltrimstr(\"+\")")
+n=$(ctl GET /numbers | jq -r --arg id "$AUTH_ID" '[.[] | select(.account_id == $id)][3]["e164"] | ltrimstr("+")')
 clear_requests
 rm "$MNT/numbers/$n" || fail "rm exited $?"
 expect_eq "DELETE requests" 1 "$(count_requests DELETE)"

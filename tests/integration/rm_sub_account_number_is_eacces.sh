@@ -6,7 +6,7 @@
 start_sandbox --numbers 20 --sub-numbers 3
 mount_vobizfs
 
-n=$(ctl GET /numbers | jq -r "[.[] | select(.account_id != \"$AUTH_ID\")][0].e164 | ltrimstr(\"+\")")
+n=$(ctl GET /numbers | jq -r --arg id "$AUTH_ID" '[.[] | select(.account_id != $id)][0]["e164"] | ltrimstr("+")')
 [ -n "$n" ] || fail "the sandbox has no sub-account number"
 clear_requests
 expect_error "rm of $n" "Permission denied" rm "$MNT/numbers/$n"

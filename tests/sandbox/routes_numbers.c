@@ -1,0 +1,117 @@
+/* The numbers endpoints: the listing, release in both dialects (legacy:
+ * digits, 204, final; current: %2B, 200, cooldown), and cancel-release. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "routes.h"
+
+void routes_list_numbers(const struct api_call *call, struct reply *reply)
+{
+	struct store_query q = { 0 };
+	const char *search = http_query(call->connection, "search");
+	const char *status = http_query(call->connection, "status");
+
+	if (!routes_parse_paging(call, &q.page, &q.per_page, reply))
+		return;
+	q.search = search && *search ? search : NULL;
+	q.status = status && *status ? status : NULL;
+	reply_json(reply, MHD_HTTP_OK, store_list(call->store, &q));
+}
+
+static void reply_release_error(enum store_result rc, struct reply *reply)
+{
+	switch (rc) {
+	case STORE_FORBIDDEN:
+		reply_error(reply, MHD_HTTP_FORBIDDEN, "forbidden", "account does not own this number");
+		break;
+	case STORE_CONFLICT:
+		reply_error(reply, MHD_HTTP_CONFLICT, "conflict", "number is already pending release");
+		break;
+	case STORE_NO_MEMORY:
+		routes_reply_no_memory(reply);
+		break;
+	default:
+		reply_error(reply, MHD_HTTP_NOT_FOUND, "number not found", NULL);
+	}
+}
+
+static void reply_pending(const struct api_call *call, const char *digits,
+			  const struct release_info *info, struct reply *reply)
+{
+	char cancel_url[ROUTE_SEGMENT_MAX + 64];
+	cJSON *body = cJSON_CreateObject();
+
+	snprintf(cancel_url, sizeof(cancel_url), "/api/v1/account/%s/numbers/%%2B%s/cancel-release",
+		 call->auth_id, digits);
+	if (!cJSON_AddStringToObject(body, "status", "pending_release") ||
+	    !cJSON_AddNumberToObject(body, "release_fee", info->release_fee) ||
+	    !cJSON_AddStringToObject(body, "cooldown_ends_at", info->cooldown_ends_at) ||
+	    !cJSON_AddStringToObject(body, "cancel_url", cancel_url) ||
+	    !cJSON_AddStringToObject(body, "message", "Number scheduled for release")) {
+		cJSON_Delete(body);
+		body = NULL;
+	}
+	reply_json(reply, MHD_HTTP_OK, body);
+}
+
+static void reply_status_message(struct reply *reply, const char *status, const char *message)
+{
+	cJSON *body = cJSON_CreateObject();
+
+	if (!cJSON_AddStringToObject(body, "status", status) ||
+	    !cJSON_AddStringToObject(body, "message", message)) {
+		cJSON_Delete(body);
+		body = NULL;
+	}
+	reply_json(reply, MHD_HTTP_OK, body);
+}
+
+void routes_release_number(const struct api_call *call, struct reply *reply)
+{
+	const char *raw = call->params->raw[1];
+	/* The dialect is in how the number is written: "%2B..." is the current
+	 * one; digits (or a literal '+') the legacy one. */
+	bool current = strncasecmp(raw, "%2B", 3) == 0;
+	const char *immediate = http_query(call->connection, "immediate");
+	char digits[NUMBER_DIGITS_MAX + 1];
+	struct release_info info;
+	enum release_mode mode = RELEASE_FINAL;
+	enum store_result rc;
+
+	if (routes_number_digits(raw, digits) != 0) {
+		reply_release_error(STORE_NOT_FOUND, reply);
+		return;
+	}
+	if (current)
+		mode = immediate && strcmp(immediate, "true") == 0 ? RELEASE_IMMEDIATE
+								   : RELEASE_COOLDOWN;
+	rc = store_release(call->store, digits, mode, &info);
+	if (rc != STORE_OK)
+		reply_release_error(rc, reply);
+	else if (mode == RELEASE_FINAL)
+		reply_empty(reply, MHD_HTTP_NO_CONTENT);
+	else if (mode == RELEASE_IMMEDIATE)
+		reply_status_message(reply, "released", "Number released");
+	else
+		reply_pending(call, digits, &info, reply);
+}
+
+void routes_cancel_release(const struct api_call *call, struct reply *reply)
+{
+	char digits[NUMBER_DIGITS_MAX + 1];
+	enum store_result rc = STORE_NOT_FOUND;
+
+	if (routes_plus_number(call->params->raw[1], digits) == 0)
+		rc = store_cancel_release(call->store, digits);
+	switch (rc) {
+	case STORE_OK:
+		reply_status_message(reply, "active", "Release cancelled");
+		break;
+	case STORE_CONFLICT:
+		reply_error(reply, MHD_HTTP_CONFLICT, "conflict", "number is not pending release");
+		break;
+	default:
+		reply_release_error(rc, reply);
+	}
+}

@@ -1,0 +1,441 @@
+/* test_apijson.c — the API's bodies as the daemon reads them: listing pages
+ * (validated, bad items skipped), every documented error shape (DESIGN §2),
+ * and the answer to a release.  Bodies are untrusted: nothing may crash. */
+#include "apijson.h"
+
+#include "number.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#define ITEM_A                                                                                                  \
+	"{\"e164\":\"+919876543210\",\"account_id\":\"MA_TEST01\",\"country\":\"IN\",\"region\":\"Karnataka\","   \
+	"\"status\":\"active\",\"capabilities\":{\"voice\":true,\"sms\":true,\"mms\":false,\"fax\":false},"     \
+	"\"monthly_fee\":700,\"setup_fee\":0,\"currency\":\"INR\",\"trunk_group_id\":null,"                     \
+	"\"purchased_at\":\"2024-03-05T10:22:31.123456Z\",\"created_at\":\"2024-03-05T10:22:31.123456Z\","      \
+	"\"updated_at\":\"2024-06-01T08:00:00+05:30\",\"x_new_field\":{\"deep\":[1,2,{\"k\":\"v\"}]}}"
+#define ITEM_B "{\"e164\":\"+918071387149\",\"account_id\":\"SA_SUB02\",\"status\":\"pending_release\"}"
+
+static int parse_page(const char *body, struct list_page *page)
+{
+	return apijson_parse_list_page(body, strlen(body), page);
+}
+
+static void assert_page_empty(const struct list_page *page)
+{
+	assert_null(page->items);
+	assert_int_equal(page->count, 0);
+	assert_int_equal(page->skipped, 0);
+}
+
+static void page_is_parsed(void **state)
+{
+	struct list_page page;
+
+	(void)state;
+	assert_int_equal(parse_page("{\"items\":[" ITEM_A "," ITEM_B "],\"page\":3,\"per_page\":100,\"total\":250}",
+				    &page),
+			 0);
+	assert_int_equal(page.count, 2);
+	assert_int_equal(page.skipped, 0);
+	assert_int_equal(page.page, 3);
+	assert_int_equal(page.per_page, 100);
+	assert_int_equal(page.total, 250);
+	assert_string_equal(page.items[0]->digits, "919876543210");
+	assert_string_equal(page.items[1]->digits, "918071387149");
+	assert_int_equal(page.items[0]->status, NUMBER_ACTIVE);
+	assert_int_equal(page.items[1]->status, NUMBER_PENDING_RELEASE);
+	assert_int_equal(page.items[0]->purchased_at, 1709634151);
+	list_page_free(&page);
+	assert_page_empty(&page);
+}
+
+static void unknown_fields_are_kept(void **state)
+{
+	struct list_page page;
+	const char *json;
+
+	(void)state;
+	assert_int_equal(parse_page("{\"items\":[" ITEM_A "],\"total\":1,\"next\":\"opaque\"}", &page), 0);
+	assert_int_equal(page.count, 1);
+	json = page.items[0]->json;
+	assert_non_null(strstr(json, "\"x_new_field\""));
+	assert_non_null(strstr(json, "\"deep\""));
+	assert_non_null(strstr(json, "\"k\":"));
+	assert_non_null(strstr(json, "\"trunk_group_id\":"));
+	assert_non_null(strstr(json, "null"));
+	assert_non_null(strstr(json, "\"+919876543210\""));
+	/* page and per_page are optional. */
+	assert_int_equal(page.page, 0);
+	assert_int_equal(page.per_page, 0);
+	list_page_free(&page);
+}
+
+static void empty_page(void **state)
+{
+	struct list_page page;
+
+	(void)state;
+	assert_int_equal(parse_page("{\"items\":[],\"page\":1,\"per_page\":25,\"total\":0}", &page), 0);
+	assert_int_equal(page.count, 0);
+	assert_int_equal(page.skipped, 0);
+	assert_int_equal(page.total, 0);
+	list_page_free(&page);
+	/* A later page past the end: no items, but a total. */
+	assert_int_equal(parse_page("{\"items\":[],\"page\":9,\"per_page\":100,\"total\":250}", &page), 0);
+	assert_int_equal(page.count, 0);
+	assert_int_equal(page.total, 250);
+	list_page_free(&page);
+}
+
+static void invalid_items_skipped_and_counted(void **state)
+{
+	struct list_page page;
+
+	(void)state;
+	assert_int_equal(parse_page("{\"items\":[" ITEM_A ",{\"e164\":\"+12\"},{\"e164\":null},{},5,\"+919876543211\","
+				    "null,[],{\"e164\":\"+91/../../x\"},{\"e164\":\"+%2B91987654321\"}," ITEM_B
+				    "],\"total\":11}",
+				    &page),
+			 0);
+	assert_int_equal(page.count, 2);
+	assert_int_equal(page.skipped, 9);
+	assert_string_equal(page.items[0]->digits, "919876543210");
+	assert_string_equal(page.items[1]->digits, "918071387149");
+	list_page_free(&page);
+}
+
+static void required_fields(void **state)
+{
+	static const char *const bad[] = {
+		"{\"total\":1}",                                /* no items */
+		"{\"items\":null,\"total\":0}",                 /* items not an array */
+		"{\"items\":{},\"total\":0}",
+		"{\"items\":\"[]\",\"total\":0}",
+		"{\"items\":[" ITEM_A "]}",                     /* no total */
+		"{\"items\":[" ITEM_A "],\"total\":-1}",        /* negative */
+		"{\"items\":[" ITEM_A "],\"total\":2.5}",       /* not an integer */
+		"{\"items\":[" ITEM_A "],\"total\":\"1\"}",     /* a string */
+		"{\"items\":[" ITEM_A "],\"total\":null}",
+		"{\"items\":[" ITEM_A "],\"total\":true}",
+		"{\"items\":[" ITEM_A "],\"total\":1e300}",     /* huge */
+		"{\"items\":[" ITEM_A "],\"total\":-1e300}",
+		"{\"items\":[" ITEM_A "],\"total\":18446744073709551617}",
+		"{\"Items\":[" ITEM_A "],\"total\":1}",         /* case matters */
+	};
+	struct list_page page;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&page, 0x5a, sizeof(page));
+		assert_int_equal(parse_page(bad[i], &page), -EIO);
+		assert_page_empty(&page);
+	}
+}
+
+static void malformed_bodies(void **state)
+{
+	static const char *const bad[] = {
+		"", "[]", "[" ITEM_A "]", "\"items\"", "42", "null", "true", "{", "{\"items\":[", "{\"items\":[],\"total\":0",
+		"<html><body>502 Bad Gateway</body></html>", "items=1&total=0", "{\"items\":[],\"total\":0,}",
+	};
+	struct list_page page;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(parse_page(bad[i], &page), -EIO);
+		assert_page_empty(&page);
+	}
+	assert_int_equal(apijson_parse_list_page(NULL, 0, &page), -EIO);
+	assert_page_empty(&page);
+}
+
+/* Every proper prefix of a good page is malformed, and none leaks. */
+static void truncated_pages(void **state)
+{
+	static const char good[] = "{\"items\":[" ITEM_A "," ITEM_B "],\"page\":1,\"per_page\":100,\"total\":2}";
+	struct list_page page;
+
+	(void)state;
+	for (size_t n = 0; n < sizeof(good) - 1; n++) {
+		/* An exact-size heap copy with no NUL: any overread is caught by ASan/valgrind. */
+		char *body = malloc(n ? n : 1);
+
+		memcpy(body, good, n);
+		assert_int_equal(apijson_parse_list_page(body, n, &page), -EIO);
+		assert_page_empty(&page);
+		free(body);
+	}
+	assert_int_equal(parse_page(good, &page), 0);
+	assert_int_equal(page.count, 2);
+	list_page_free(&page);
+}
+
+static void length_bounds_the_body(void **state)
+{
+	static const char text[] = "{\"items\":[],\"total\":0}";
+	size_t len = strlen(text);
+	char *body = malloc(len);
+	struct list_page page;
+
+	(void)state;
+	memcpy(body, text, len); /* not NUL-terminated */
+	assert_int_equal(apijson_parse_list_page(body, len, &page), 0);
+	assert_int_equal(page.total, 0);
+	list_page_free(&page);
+	free(body);
+}
+
+static void huge_numbers(void **state)
+{
+	struct list_page page;
+
+	(void)state;
+	assert_int_equal(parse_page("{\"items\":[],\"page\":1e300,\"per_page\":-7,\"total\":1000000000000}", &page),
+			 0);
+	assert_int_equal(page.total, 1000000000000L);
+	assert_int_equal(page.page, 0);
+	assert_int_equal(page.per_page, 0);
+	list_page_free(&page);
+	assert_int_equal(parse_page("{\"items\":[{\"e164\":\"+919876543210\",\"monthly_fee\":1e308,\"n\":-1e308,"
+				    "\"big\":123456789012345678901234567890}],\"total\":1}",
+				    &page),
+			 0);
+	assert_int_equal(page.count, 1);
+	assert_non_null(strstr(page.items[0]->json, "\"big\""));
+	list_page_free(&page);
+}
+
+static void many_items(void **state)
+{
+	enum { N = 1000 };
+	size_t cap = 64 + N * 40;
+	char *body = malloc(cap);
+	size_t off = 0;
+	struct list_page page;
+
+	(void)state;
+	off += (size_t)snprintf(body + off, cap - off, "{\"items\":[");
+	for (size_t i = 0; i < N; i++)
+		off += (size_t)snprintf(body + off, cap - off, "%s{\"e164\":\"+91%010zu\"}", i ? "," : "", i);
+	off += (size_t)snprintf(body + off, cap - off, "],\"total\":%d}", N);
+	assert_int_equal(apijson_parse_list_page(body, off, &page), 0);
+	assert_int_equal(page.count, N);
+	assert_string_equal(page.items[N - 1]->digits, "910000000999");
+	list_page_free(&page);
+	free(body);
+}
+
+static void parse_error(const char *body, struct api_error *err)
+{
+	memset(err, 0x5a, sizeof(*err));
+	apijson_parse_error(body, body ? strlen(body) : 0, err);
+}
+
+static void assert_error_empty(const struct api_error *err)
+{
+	assert_string_equal(err->code, "");
+	assert_string_equal(err->message, "");
+	assert_int_equal(err->retry_after_ms, -1);
+}
+
+static void error_string_with_message(void **state)
+{
+	struct api_error err;
+
+	(void)state;
+	parse_error("{\"error\":\"forbidden\",\"message\":\"account does not own this number\"}", &err);
+	assert_string_equal(err.code, "forbidden");
+	assert_string_equal(err.message, "account does not own this number");
+	assert_int_equal(err.retry_after_ms, -1);
+	parse_error("{\"error\":\"not_found\",\"message\":\"number not found in inventory\"}", &err);
+	assert_string_equal(err.code, "not_found");
+	assert_string_equal(err.message, "number not found in inventory");
+	parse_error("{\"error\":\"internal_server_error\",\"message\":\"failed to purchase number\"}", &err);
+	assert_string_equal(err.code, "internal_server_error");
+	assert_string_equal(err.message, "failed to purchase number");
+}
+
+static void error_string_alone_is_the_message(void **state)
+{
+	struct api_error err;
+
+	(void)state;
+	parse_error("{\"error\":\"number not found\"}", &err);
+	assert_string_equal(err.code, "number not found");
+	assert_string_equal(err.message, "number not found");
+	assert_int_equal(err.retry_after_ms, -1);
+}
+
+static void error_object_with_numeric_code(void **state)
+{
+	struct api_error err;
+
+	(void)state;
+	parse_error("{\"error\":{\"code\":401,\"message\":\"Invalid token\"}}", &err);
+	assert_string_equal(err.code, "401");
+	assert_string_equal(err.message, "Invalid token");
+	assert_int_equal(err.retry_after_ms, -1);
+	parse_error("{\"error\":{\"code\":403}}", &err);
+	assert_string_equal(err.code, "403");
+	assert_string_equal(err.message, "");
+}
+
+static void rate_limit_shape(void **state)
+{
+	struct api_error err;
+
+	(void)state;
+	parse_error("{\"status\":\"error\",\"error\":{\"code\":\"RATE_LIMIT_EXCEEDED\",\"message\":\"Too many requests\","
+		    "\"details\":{\"retryAfter\":1}}}",
+		    &err);
+	assert_string_equal(err.code, "RATE_LIMIT_EXCEEDED");
+	assert_string_equal(err.message, "Too many requests");
+	assert_int_equal(err.retry_after_ms, 1000);
+	parse_error("{\"error\":{\"code\":\"RATE_LIMIT_EXCEEDED\",\"details\":{\"retryAfter\":2.5}}}", &err);
+	assert_int_equal(err.retry_after_ms, 2500);
+	parse_error("{\"error\":{\"code\":\"RATE_LIMIT_EXCEEDED\",\"details\":{\"retryAfter\":0}}}", &err);
+	assert_int_equal(err.retry_after_ms, 0);
+	/* Nonsense delays are ignored rather than obeyed. */
+	parse_error("{\"error\":{\"code\":\"RATE_LIMIT_EXCEEDED\",\"details\":{\"retryAfter\":-1}}}", &err);
+	assert_int_equal(err.retry_after_ms, -1);
+	parse_error("{\"error\":{\"code\":\"RATE_LIMIT_EXCEEDED\",\"details\":{\"retryAfter\":\"1\"}}}", &err);
+	assert_int_equal(err.retry_after_ms, -1);
+	parse_error("{\"error\":{\"code\":\"RATE_LIMIT_EXCEEDED\",\"details\":{\"retryAfter\":1e300}}}", &err);
+	assert_int_equal(err.retry_after_ms, -1);
+	parse_error("{\"error\":{\"code\":\"RATE_LIMIT_EXCEEDED\",\"details\":[1]}}", &err);
+	assert_int_equal(err.retry_after_ms, -1);
+	assert_string_equal(err.code, "RATE_LIMIT_EXCEEDED");
+}
+
+static void malformed_error_bodies(void **state)
+{
+	static const char *const bad[] = {
+		"",
+		"{\"error\":",
+		"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head></html>",
+		"Internal Server Error",
+		"[\"error\"]",
+		"\"forbidden\"",
+		"null",
+		"{}",
+		"{\"error\":null}",
+		"{\"error\":[\"forbidden\"]}",
+		"{\"error\":{\"code\":null,\"message\":[]}}",
+	};
+	struct api_error err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		parse_error(bad[i], &err);
+		assert_error_empty(&err);
+	}
+	parse_error(NULL, &err);
+	assert_error_empty(&err);
+}
+
+static void long_error_fields_are_cut_and_terminated(void **state)
+{
+	char body[2048], msg[1001];
+	struct api_error err;
+
+	(void)state;
+	memset(msg, 'm', 1000);
+	msg[1000] = '\0';
+	snprintf(body, sizeof(body), "{\"error\":\"%.300s\",\"message\":\"%s\"}", msg, msg);
+	parse_error(body, &err);
+	assert_int_equal(strlen(err.code), sizeof(err.code) - 1);
+	assert_int_equal(strlen(err.message), sizeof(err.message) - 1);
+}
+
+static int parse_release(const char *body, struct release_answer *ans)
+{
+	memset(ans, 0x5a, sizeof(*ans));
+	return apijson_parse_release(body, body ? strlen(body) : 0, ans);
+}
+
+static void release_empty_body_is_ok(void **state)
+{
+	struct release_answer ans;
+
+	(void)state;
+	assert_int_equal(parse_release(NULL, &ans), 0);
+	assert_string_equal(ans.status, "");
+	assert_string_equal(ans.cooldown_ends_at, "");
+	assert_string_equal(ans.message, "");
+	assert_false(ans.has_release_fee);
+	assert_int_equal(parse_release("", &ans), 0);
+	assert_false(ans.has_release_fee);
+	assert_string_equal(ans.status, "");
+}
+
+static void release_pending_answer(void **state)
+{
+	struct release_answer ans;
+
+	(void)state;
+	assert_int_equal(parse_release("{\"status\":\"pending_release\",\"release_fee\":700,"
+				       "\"cooldown_ends_at\":\"2024-03-06T10:22:31.123456Z\","
+				       "\"cancel_url\":\"/api/v1/account/MA_TEST01/numbers/%2B919876543210/cancel-release\","
+				       "\"message\":\"Number scheduled for release\"}",
+				       &ans),
+			 0);
+	assert_string_equal(ans.status, "pending_release");
+	assert_true(ans.has_release_fee);
+	assert_true(ans.release_fee == 700.0);
+	assert_string_equal(ans.cooldown_ends_at, "2024-03-06T10:22:31.123456Z");
+	assert_string_equal(ans.message, "Number scheduled for release");
+
+	assert_int_equal(parse_release("{\"status\":\"released\"}", &ans), 0);
+	assert_string_equal(ans.status, "released");
+	assert_false(ans.has_release_fee);
+	assert_string_equal(ans.cooldown_ends_at, "");
+
+	assert_int_equal(parse_release("{\"release_fee\":\"700\",\"status\":5}", &ans), 0);
+	assert_false(ans.has_release_fee);
+}
+
+static void release_non_object_is_eio(void **state)
+{
+	static const char *const bad[] = { "[]", "\"pending_release\"", "null", "204", "{", "<html></html>", " " };
+	struct release_answer ans;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(parse_release(bad[i], &ans), -EIO);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(page_is_parsed),
+		cmocka_unit_test(unknown_fields_are_kept),
+		cmocka_unit_test(empty_page),
+		cmocka_unit_test(invalid_items_skipped_and_counted),
+		cmocka_unit_test(required_fields),
+		cmocka_unit_test(malformed_bodies),
+		cmocka_unit_test(truncated_pages),
+		cmocka_unit_test(length_bounds_the_body),
+		cmocka_unit_test(huge_numbers),
+		cmocka_unit_test(many_items),
+		cmocka_unit_test(error_string_with_message),
+		cmocka_unit_test(error_string_alone_is_the_message),
+		cmocka_unit_test(error_object_with_numeric_code),
+		cmocka_unit_test(rate_limit_shape),
+		cmocka_unit_test(malformed_error_bodies),
+		cmocka_unit_test(long_error_fields_are_cut_and_terminated),
+		cmocka_unit_test(release_empty_body_is_ok),
+		cmocka_unit_test(release_pending_answer),
+		cmocka_unit_test(release_non_object_is_eio),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

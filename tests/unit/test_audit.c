@@ -1,0 +1,351 @@
+/* test_audit.c — the audit trail: one JSON object per line with the documented
+ * fields, a private file, clear errors, and whole lines under concurrency. */
+#include "audit.h"
+
+#include "timefmt.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+struct fixture {
+	char dir[64];
+	char path[128];
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	const char *tmp = getenv("TMPDIR");
+
+	if (!f)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "%s/vobizfs-audit-XXXXXX", tmp && strlen(tmp) < 30 ? tmp : "/tmp");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->path, sizeof(f->path), "%s/audit.log", f->dir);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	unlink(f->path);
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* The file's lines, each parsed; the caller frees with free_lines(). */
+static cJSON **read_lines(const char *path, size_t *count)
+{
+	FILE *fp = fopen(path, "r");
+	cJSON **lines = NULL;
+	char *line = NULL;
+	size_t cap = 0, n = 0;
+	ssize_t len;
+
+	assert_non_null(fp);
+	while ((len = getline(&line, &cap, fp)) > 0) {
+		/* A whole line: ends in one newline and holds no other. */
+		assert_int_equal(line[len - 1], '\n');
+		assert_int_equal(strchr(line, '\n'), line + len - 1);
+		lines = realloc(lines, (n + 1) * sizeof(*lines));
+		assert_non_null(lines);
+		lines[n] = cJSON_Parse(line);
+		assert_true(cJSON_IsObject(lines[n]));
+		n++;
+	}
+	free(line);
+	fclose(fp);
+	*count = n;
+	return lines;
+}
+
+static void free_lines(cJSON **lines, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		cJSON_Delete(lines[i]);
+	free(lines);
+}
+
+static const char *str_field(const cJSON *o, const char *name)
+{
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	assert_true(cJSON_IsString(f));
+	return f->valuestring;
+}
+
+static double num_field(const cJSON *o, const char *name)
+{
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	assert_true(cJSON_IsNumber(f));
+	return f->valuedouble;
+}
+
+static void assert_utc_time(const cJSON *o, time_t lo, time_t hi)
+{
+	const char *s = str_field(o, "time");
+	time_t t;
+
+	/* 2026-11-27T08:16:49Z: UTC, to the second. */
+	assert_int_equal(strlen(s), 20);
+	assert_int_equal(s[10], 'T');
+	assert_int_equal(s[19], 'Z');
+	assert_int_equal(timefmt_parse_rfc3339(s, &t), 0);
+	assert_true(t >= lo && t <= hi);
+}
+
+static const struct caller rm_caller = { .uid = 1000, .pid = 4242, .comm = "rm" };
+
+static void intent_and_outcome_lines(void **state)
+{
+	struct fixture *f = *state;
+	struct audit *a = NULL;
+	char err[256] = "";
+	struct audit_entry intent = { .event = "intent", .action = "release", .number = "919876543210",
+				      .caller = &rm_caller, .dry_run = false };
+	struct audit_entry outcome = intent;
+	cJSON **lines;
+	size_t n;
+	time_t before = time(NULL), after;
+
+	(void)state;
+	outcome.event = "outcome";
+	outcome.http_status = 403;
+	outcome.result = "EACCES";
+	outcome.message = "account does not own this number";
+	assert_int_equal(audit_open(f->path, &a, err, sizeof(err)), 0);
+	assert_non_null(a);
+	assert_int_equal(audit_write(a, &intent), 0);
+	assert_int_equal(audit_write(a, &outcome), 0);
+	audit_close(a);
+	after = time(NULL);
+
+	lines = read_lines(f->path, &n);
+	assert_int_equal(n, 2);
+	assert_utc_time(lines[0], before, after);
+	assert_string_equal(str_field(lines[0], "event"), "intent");
+	assert_string_equal(str_field(lines[0], "action"), "release");
+	assert_string_equal(str_field(lines[0], "number"), "919876543210");
+	assert_int_equal(num_field(lines[0], "uid"), 1000);
+	assert_int_equal(num_field(lines[0], "pid"), 4242);
+	assert_string_equal(str_field(lines[0], "comm"), "rm");
+	assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(lines[0], "dry_run")));
+	assert_null(cJSON_GetObjectItemCaseSensitive(lines[0], "http_status"));
+	assert_null(cJSON_GetObjectItemCaseSensitive(lines[0], "result"));
+	assert_null(cJSON_GetObjectItemCaseSensitive(lines[0], "message"));
+
+	assert_utc_time(lines[1], before, after);
+	assert_string_equal(str_field(lines[1], "event"), "outcome");
+	assert_string_equal(str_field(lines[1], "number"), "919876543210");
+	assert_int_equal(num_field(lines[1], "http_status"), 403);
+	assert_string_equal(str_field(lines[1], "result"), "EACCES");
+	assert_string_equal(str_field(lines[1], "message"), "account does not own this number");
+	free_lines(lines, n);
+}
+
+static void dry_run_and_no_answer(void **state)
+{
+	struct fixture *f = *state;
+	struct audit *a;
+	char err[256];
+	struct caller anon = { .uid = 0, .pid = 1, .comm = "" };
+	struct audit_entry e = { .event = "outcome", .action = "release", .number = "918071387149",
+				 .caller = &anon, .dry_run = true, .http_status = 0, .result = "ok" };
+	cJSON **lines;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(audit_open(f->path, &a, err, sizeof(err)), 0);
+	assert_int_equal(audit_write(a, &e), 0);
+	audit_close(a);
+	lines = read_lines(f->path, &n);
+	assert_int_equal(n, 1);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(lines[0], "dry_run")));
+	assert_int_equal(num_field(lines[0], "http_status"), 0);
+	assert_string_equal(str_field(lines[0], "result"), "ok");
+	assert_string_equal(str_field(lines[0], "comm"), "");
+	assert_null(cJSON_GetObjectItemCaseSensitive(lines[0], "message"));
+	free_lines(lines, n);
+}
+
+static void hostile_strings_stay_on_one_line(void **state)
+{
+	struct fixture *f = *state;
+	struct audit *a;
+	char err[256];
+	struct caller odd = { .uid = 65534, .pid = 99999, .comm = "x\"\n\\y" };
+	struct audit_entry e = { .event = "outcome", .action = "release", .number = "919876543210",
+				 .caller = &odd, .http_status = 500, .result = "EIO",
+				 .message = "line one\nline two\r\n{\"fake\":true}\n" };
+	cJSON **lines;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(audit_open(f->path, &a, err, sizeof(err)), 0);
+	assert_int_equal(audit_write(a, &e), 0);
+	audit_close(a);
+	lines = read_lines(f->path, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(str_field(lines[0], "comm"), "x\"\n\\y");
+	assert_string_equal(str_field(lines[0], "message"), "line one\nline two\r\n{\"fake\":true}\n");
+	free_lines(lines, n);
+}
+
+static void created_private_and_appended(void **state)
+{
+	struct fixture *f = *state;
+	struct audit *a;
+	char err[256];
+	struct audit_entry e = { .event = "intent", .action = "release", .number = "919876543210",
+				 .caller = &rm_caller };
+	struct stat st;
+	mode_t old = umask(0);
+	cJSON **lines;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(audit_open(f->path, &a, err, sizeof(err)), 0);
+	umask(old);
+	assert_int_equal(stat(f->path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(audit_write(a, &e), 0);
+	audit_close(a);
+	/* Re-opening appends; nothing earlier is lost. */
+	assert_int_equal(audit_open(f->path, &a, err, sizeof(err)), 0);
+	assert_int_equal(audit_write(a, &e), 0);
+	audit_close(a);
+	lines = read_lines(f->path, &n);
+	assert_int_equal(n, 2);
+	free_lines(lines, n);
+}
+
+static void unwritable_paths_fail_with_the_path(void **state)
+{
+	struct fixture *f = *state;
+	struct audit *a = (struct audit *)&a;
+	char err[256] = "", path[192];
+
+	(void)state;
+	/* A directory. */
+	assert_true(audit_open(f->dir, &a, err, sizeof(err)) < 0);
+	assert_null(a);
+	assert_non_null(strstr(err, f->dir));
+	/* Under a directory that does not exist. */
+	snprintf(path, sizeof(path), "%s/missing/audit.log", f->dir);
+	err[0] = '\0';
+	a = (struct audit *)&a;
+	assert_int_equal(audit_open(path, &a, err, sizeof(err)), -ENOENT);
+	assert_null(a);
+	assert_non_null(strstr(err, path));
+}
+
+static void null_audit_is_a_no_op(void **state)
+{
+	struct audit_entry e = { .event = "intent", .action = "release", .number = "919876543210",
+				 .caller = &rm_caller };
+
+	(void)state;
+	assert_int_equal(audit_write(NULL, &e), 0);
+	audit_close(NULL);
+}
+
+enum { THREADS = 8, PER_THREAD = 150 };
+
+struct writer {
+	struct audit *audit;
+	int id;
+	int failures;
+};
+
+static void *write_many(void *arg)
+{
+	struct writer *w = arg;
+	struct caller c = { .uid = 1000, .pid = 100 + w->id };
+	char number[32], message[300];
+
+	snprintf(c.comm, sizeof(c.comm), "writer-%d", w->id);
+	/* Long-ish lines make a torn write more likely to show. */
+	memset(message, 'a' + w->id, sizeof(message) - 1);
+	message[sizeof(message) - 1] = '\0';
+	for (int i = 0; i < PER_THREAD; i++) {
+		struct audit_entry e = { .event = "outcome", .action = "release", .number = number,
+					 .caller = &c, .http_status = 204, .result = "ok", .message = message };
+
+		snprintf(number, sizeof(number), "91%02d%08d", w->id, i);
+		if (audit_write(w->audit, &e) != 0)
+			w->failures++;
+	}
+	return NULL;
+}
+
+static void concurrent_writes_give_whole_lines(void **state)
+{
+	struct fixture *f = *state;
+	struct writer w[THREADS];
+	pthread_t tid[THREADS];
+	struct audit *a;
+	char err[256];
+	int seen[THREADS] = { 0 };
+	cJSON **lines;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(audit_open(f->path, &a, err, sizeof(err)), 0);
+	for (int i = 0; i < THREADS; i++) {
+		w[i] = (struct writer){ .audit = a, .id = i };
+		assert_int_equal(pthread_create(&tid[i], NULL, write_many, &w[i]), 0);
+	}
+	for (int i = 0; i < THREADS; i++) {
+		pthread_join(tid[i], NULL);
+		assert_int_equal(w[i].failures, 0);
+	}
+	audit_close(a);
+	lines = read_lines(f->path, &n); /* asserts every line is whole JSON */
+	assert_int_equal(n, THREADS * PER_THREAD);
+	for (size_t i = 0; i < n; i++) {
+		int id = (int)num_field(lines[i], "pid") - 100;
+		char want[32];
+
+		assert_true(id >= 0 && id < THREADS);
+		/* Lines from one writer stay in that writer's order. */
+		snprintf(want, sizeof(want), "91%02d%08d", id, seen[id]++);
+		assert_string_equal(str_field(lines[i], "number"), want);
+		assert_int_equal(strlen(str_field(lines[i], "message")), 299);
+	}
+	for (int i = 0; i < THREADS; i++)
+		assert_int_equal(seen[i], PER_THREAD);
+	free_lines(lines, n);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(intent_and_outcome_lines, setup, teardown),
+		cmocka_unit_test_setup_teardown(dry_run_and_no_answer, setup, teardown),
+		cmocka_unit_test_setup_teardown(hostile_strings_stay_on_one_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(created_private_and_appended, setup, teardown),
+		cmocka_unit_test_setup_teardown(unwritable_paths_fail_with_the_path, setup, teardown),
+		cmocka_unit_test(null_audit_is_a_no_op),
+		cmocka_unit_test_setup_teardown(concurrent_writes_give_whole_lines, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,362 @@
+/* test_number.c — one number's record: built from a listing item (pretty JSON,
+ * one final newline, times parsed), re-statused after a release, and read back
+ * as extended attributes. */
+#include "number.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+static const char record[] =
+	"{\"e164\":\"+919876543210\",\"account_id\":\"MA_TEST01\",\"country\":\"IN\","
+	"\"region\":\"Karnataka\",\"status\":\"active\","
+	"\"capabilities\":{\"voice\":true,\"sms\":true,\"mms\":false,\"fax\":false},"
+	"\"monthly_fee\":700,\"setup_fee\":0.5,\"currency\":\"INR\",\"trunk_group_id\":null,"
+	"\"is_toll_free\":false,\"tags\":[\"a\",\"b\"],\"vendor\":{\"id\":7},"
+	"\"purchased_at\":\"2024-03-05T10:22:31.123456Z\",\"created_at\":\"2024-03-05T10:22:31Z\","
+	"\"updated_at\":\"2024-03-05T10:22:31+05:30\",\"future_field\":\"kept\"}";
+
+static struct number *from_text(const char *text)
+{
+	cJSON *item = cJSON_Parse(text);
+	struct number *n;
+
+	assert_non_null(item);
+	n = number_from_item(item);
+	cJSON_Delete(item);
+	return n;
+}
+
+/* The checks every rendered number must pass. */
+static void assert_well_rendered(const struct number *n)
+{
+	size_t len = strlen(n->json);
+
+	assert_int_equal(n->json_len, len);
+	assert_true(len >= 3);
+	assert_int_equal(n->json[0], '{');
+	assert_int_equal(n->json[len - 1], '\n');
+	assert_int_not_equal(n->json[len - 2], '\n');
+	assert_true(e164_is_digits(n->digits));
+}
+
+static void item_is_rendered_pretty_with_one_newline(void **state)
+{
+	struct number *n = from_text(record);
+	cJSON *orig = cJSON_Parse(record), *back;
+
+	(void)state;
+	assert_non_null(n);
+	assert_well_rendered(n);
+	assert_string_equal(n->digits, "919876543210");
+	assert_non_null(strchr(n->json, '\t') ? strchr(n->json, '\t') : strstr(n->json, "  "));
+	assert_true(strchr(n->json, '\n') < n->json + n->json_len - 1); /* multi-line */
+	/* The record is kept whole, unknown fields and nulls included. */
+	back = cJSON_Parse(n->json);
+	assert_non_null(back);
+	assert_true(cJSON_Compare(orig, back, true));
+	assert_non_null(strstr(n->json, "\"future_field\""));
+	assert_non_null(strstr(n->json, "\"+919876543210\""));
+	cJSON_Delete(back);
+	cJSON_Delete(orig);
+	free(n);
+}
+
+static void e164_with_or_without_plus(void **state)
+{
+	struct number *n = from_text("{\"e164\":\"918071387149\"}");
+
+	(void)state;
+	assert_non_null(n);
+	assert_string_equal(n->digits, "918071387149");
+	assert_well_rendered(n);
+	assert_int_equal(n->status, NUMBER_ACTIVE);
+	assert_int_equal(n->purchased_at, 0);
+	assert_int_equal(n->updated_at, 0);
+	free(n);
+}
+
+static void invalid_items_give_null(void **state)
+{
+	static const char *const bad[] = {
+		"{}",
+		"{\"e164\":null}",
+		"{\"e164\":919876543210}",
+		"{\"e164\":\"\"}",
+		"{\"e164\":\"+\"}",
+		"{\"e164\":\"1234567\"}",
+		"{\"e164\":\"+1234567890123456\"}",
+		"{\"e164\":\"++919876543210\"}",
+		"{\"e164\":\"91987/6543210\"}",
+		"{\"e164\":\"%2B919876543210\"}",
+		"{\"e164\":[\"+919876543210\"]}",
+		"{\"E164\":\"+919876543210\"}",
+		"[\"+919876543210\"]",
+		"\"+919876543210\"",
+		"null",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_null(from_text(bad[i]));
+	assert_null(number_from_item(NULL));
+}
+
+static void status_parsing(void **state)
+{
+	struct number *n;
+
+	(void)state;
+	assert_int_equal(number_status_parse("active"), NUMBER_ACTIVE);
+	assert_int_equal(number_status_parse("pending_release"), NUMBER_PENDING_RELEASE);
+	assert_int_equal(number_status_parse("released"), NUMBER_RELEASED);
+	assert_int_equal(number_status_parse(NULL), NUMBER_ACTIVE);
+	assert_int_equal(number_status_parse(""), NUMBER_ACTIVE);
+	assert_int_equal(number_status_parse("PENDING_RELEASE"), NUMBER_ACTIVE);
+
+	n = from_text("{\"e164\":\"+919876543210\",\"status\":\"pending_release\"}");
+	assert_int_equal(n->status, NUMBER_PENDING_RELEASE);
+	free(n);
+	n = from_text("{\"e164\":\"+919876543210\",\"status\":\"released\"}");
+	assert_int_equal(n->status, NUMBER_RELEASED);
+	free(n);
+	n = from_text("{\"e164\":\"+919876543210\",\"status\":7}");
+	assert_int_equal(n->status, NUMBER_ACTIVE);
+	free(n);
+}
+
+static void times_become_epoch_seconds(void **state)
+{
+	struct number *n = from_text(record);
+
+	(void)state;
+	assert_int_equal(n->purchased_at, 1709634151); /* .123456Z */
+	assert_int_equal(n->updated_at, 1709614351);   /* +05:30 */
+	free(n);
+	n = from_text("{\"e164\":\"+919876543210\",\"purchased_at\":\"2000-02-29T12:00:00-08:00\","
+		      "\"updated_at\":\"1970-01-01T00:00:00.000001Z\"}");
+	assert_int_equal(n->purchased_at, 951825600 + 8 * 3600);
+	assert_int_equal(n->updated_at, 0);
+	free(n);
+	/* Unparseable or non-string times read as 0, the record still loads. */
+	n = from_text("{\"e164\":\"+919876543210\",\"purchased_at\":\"yesterday\",\"updated_at\":1709634151}");
+	assert_non_null(n);
+	assert_int_equal(n->purchased_at, 0);
+	assert_int_equal(n->updated_at, 0);
+	free(n);
+}
+
+static void with_status_sets_and_merges(void **state)
+{
+	struct number *n = from_text(record), *p;
+	cJSON *extra = cJSON_Parse("{\"release_fee\":700,\"cooldown_ends_at\":\"2024-03-06T10:22:31Z\","
+				   "\"region\":\"Goa\"}");
+	cJSON *orig = cJSON_Parse(record), *rec;
+
+	(void)state;
+	assert_non_null(extra);
+	assert_non_null(orig);
+	p = number_with_status(n, "pending_release", extra);
+	assert_non_null(p);
+	assert_well_rendered(p);
+	assert_string_equal(p->digits, "919876543210");
+	assert_int_equal(p->status, NUMBER_PENDING_RELEASE);
+	assert_int_equal(p->purchased_at, n->purchased_at);
+	rec = cJSON_Parse(p->json);
+	assert_string_equal(cJSON_GetObjectItem(rec, "status")->valuestring, "pending_release");
+	assert_int_equal(cJSON_GetObjectItem(rec, "release_fee")->valuedouble, 700);
+	assert_string_equal(cJSON_GetObjectItem(rec, "cooldown_ends_at")->valuestring, "2024-03-06T10:22:31Z");
+	assert_string_equal(cJSON_GetObjectItem(rec, "region")->valuestring, "Goa");
+	assert_string_equal(cJSON_GetObjectItem(rec, "future_field")->valuestring, "kept");
+	/* status and region replaced, not duplicated; two fields added. */
+	assert_int_equal(cJSON_GetArraySize(rec), cJSON_GetArraySize(orig) + 2);
+	cJSON_Delete(rec);
+	cJSON_Delete(orig);
+	/* The original is untouched. */
+	assert_int_equal(n->status, NUMBER_ACTIVE);
+	assert_non_null(strstr(n->json, "Karnataka"));
+	assert_null(strstr(n->json, "release_fee"));
+	free(p);
+
+	p = number_with_status(n, "active", NULL);
+	assert_non_null(p);
+	assert_int_equal(p->status, NUMBER_ACTIVE);
+	assert_int_equal(p->json_len, n->json_len);
+	assert_well_rendered(p);
+	free(p);
+	cJSON_Delete(extra);
+	free(n);
+}
+
+static bool list_has(const char *buf, size_t len, const char *name)
+{
+	for (size_t off = 0; off < len; off += strlen(buf + off) + 1)
+		if (!strcmp(buf + off, name))
+			return true;
+	return false;
+}
+
+static void xattr_list_names_scalar_fields(void **state)
+{
+	char buf[1024];
+	ssize_t need, got;
+
+	(void)state;
+	need = number_xattr_list(record, NULL, 0);
+	assert_true(need > 0);
+	got = number_xattr_list(record, buf, sizeof(buf));
+	assert_int_equal(got, need);
+	assert_int_equal(buf[got - 1], '\0');
+	assert_true(list_has(buf, (size_t)got, "user.vobiz.country"));
+	assert_true(list_has(buf, (size_t)got, "user.vobiz.region"));
+	assert_true(list_has(buf, (size_t)got, "user.vobiz.capabilities"));
+	assert_true(list_has(buf, (size_t)got, "user.vobiz.monthly_fee"));
+	assert_true(list_has(buf, (size_t)got, "user.vobiz.is_toll_free"));
+	assert_true(list_has(buf, (size_t)got, "user.vobiz.e164"));
+	assert_true(list_has(buf, (size_t)got, "user.vobiz.future_field"));
+	assert_false(list_has(buf, (size_t)got, "user.vobiz.trunk_group_id")); /* null */
+	assert_false(list_has(buf, (size_t)got, "user.vobiz.tags"));           /* array */
+	assert_false(list_has(buf, (size_t)got, "user.vobiz.vendor"));         /* object */
+	/* Exactly the right size works; one byte less does not. */
+	assert_int_equal(number_xattr_list(record, buf, (size_t)need), need);
+	assert_int_equal(number_xattr_list(record, buf, (size_t)need - 1), -ERANGE);
+	assert_int_equal(number_xattr_list(record, buf, 5), -ERANGE);
+}
+
+static void xattr_list_of_bad_json(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(number_xattr_list("[1,2]", buf, sizeof(buf)), -EIO);
+	assert_int_equal(number_xattr_list("{\"a\":", buf, sizeof(buf)), -EIO);
+	assert_int_equal(number_xattr_list("", buf, sizeof(buf)), -EIO);
+	assert_int_equal(number_xattr_list("{}", buf, sizeof(buf)), 0);
+	assert_int_equal(number_xattr_list("{}", NULL, 0), 0);
+}
+
+static void assert_xattr(const char *json, const char *name, const char *want)
+{
+	char buf[600];
+	ssize_t len;
+
+	memset(buf, 0x55, sizeof(buf));
+	len = number_xattr_get(json, name, buf, sizeof(buf));
+	assert_int_equal(len, (ssize_t)strlen(want));
+	assert_memory_equal(buf, want, strlen(want));
+	assert_int_equal(number_xattr_get(json, name, NULL, 0), len);
+}
+
+static void xattr_get_values(void **state)
+{
+	(void)state;
+	assert_xattr(record, "user.vobiz.region", "Karnataka");
+	assert_xattr(record, "user.vobiz.country", "IN");
+	assert_xattr(record, "user.vobiz.monthly_fee", "700");
+	assert_xattr(record, "user.vobiz.setup_fee", "0.5");
+	assert_xattr(record, "user.vobiz.is_toll_free", "false");
+	assert_xattr(record, "user.vobiz.e164", "+919876543210");
+	assert_xattr(record, "user.vobiz.capabilities", "voice,sms");
+	assert_xattr("{\"capabilities\":{\"fax\":true,\"voice\":false,\"sms\":true}}", "user.vobiz.capabilities",
+		     "fax,sms");
+	assert_xattr("{\"capabilities\":{\"voice\":false}}", "user.vobiz.capabilities", "");
+	assert_xattr("{\"ok\":true}", "user.vobiz.ok", "true");
+	assert_xattr("{\"n\":-12}", "user.vobiz.n", "-12");
+}
+
+static void xattr_get_sizes(void **state)
+{
+	char buf[16];
+
+	(void)state;
+	assert_int_equal(number_xattr_get(record, "user.vobiz.region", NULL, 0), 9);
+	assert_int_equal(number_xattr_get(record, "user.vobiz.region", buf, 0), 9);
+	assert_int_equal(number_xattr_get(record, "user.vobiz.region", buf, 9), 9);
+	assert_memory_equal(buf, "Karnataka", 9);
+	assert_int_equal(number_xattr_get(record, "user.vobiz.region", buf, 8), -ERANGE);
+	assert_int_equal(number_xattr_get(record, "user.vobiz.region", buf, 1), -ERANGE);
+	assert_int_equal(number_xattr_get(record, "user.vobiz.capabilities", buf, 8), -ERANGE);
+	assert_int_equal(number_xattr_get(record, "user.vobiz.capabilities", buf, 9), 9);
+}
+
+static void xattr_get_unknown_names(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(number_xattr_get(record, "user.vobiz.nope", buf, sizeof(buf)), -ENODATA);
+	assert_int_equal(number_xattr_get(record, "user.vobiz.trunk_group_id", buf, sizeof(buf)), -ENODATA);
+	assert_int_equal(number_xattr_get(record, "user.vobiz.tags", buf, sizeof(buf)), -ENODATA);
+	assert_int_equal(number_xattr_get(record, "user.vobiz.vendor", buf, sizeof(buf)), -ENODATA);
+	assert_int_equal(number_xattr_get(record, "user.vobiz.Region", buf, sizeof(buf)), -ENODATA);
+	assert_int_equal(number_xattr_get(record, "user.vobiz.", buf, sizeof(buf)), -ENODATA);
+	assert_int_equal(number_xattr_get(record, "region", buf, sizeof(buf)), -ENODATA);
+	assert_int_equal(number_xattr_get(record, "user.region", buf, sizeof(buf)), -ENODATA);
+	assert_int_equal(number_xattr_get(record, "trusted.vobiz.region", buf, sizeof(buf)), -ENODATA);
+	assert_int_equal(number_xattr_get(record, "", buf, sizeof(buf)), -ENODATA);
+	assert_int_equal(number_xattr_get("[1]", "user.vobiz.region", buf, sizeof(buf)), -EIO);
+	assert_int_equal(number_xattr_get("not json", "user.vobiz.region", buf, sizeof(buf)), -EIO);
+}
+
+/* Whatever listxattr names, getxattr must answer (getfattr -d reads them all). */
+static void assert_listed_names_readable(const char *json)
+{
+	char names[4096];
+	ssize_t len = number_xattr_list(json, names, sizeof(names));
+
+	assert_true(len >= 0);
+	for (size_t off = 0; off < (size_t)len; off += strlen(names + off) + 1)
+		assert_true(number_xattr_get(json, names + off, NULL, 0) >= 0);
+}
+
+static void listed_names_are_readable(void **state)
+{
+	(void)state;
+	assert_listed_names_readable(record);
+	assert_listed_names_readable("{\"e164\":\"+919876543210\",\"capabilities\":null}");
+	assert_listed_names_readable("{\"e164\":\"+919876543210\",\"capabilities\":[\"voice\"]}");
+}
+
+static void long_values_are_whole(void **state)
+{
+	enum { LEN = 2000 };
+	static char json[LEN + 64], value[LEN + 1], buf[LEN + 1];
+
+	(void)state;
+	memset(value, 'v', LEN);
+	value[LEN] = '\0';
+	snprintf(json, sizeof(json), "{\"note\":\"%s\"}", value);
+	assert_int_equal(number_xattr_get(json, "user.vobiz.note", NULL, 0), LEN);
+	assert_int_equal(number_xattr_get(json, "user.vobiz.note", buf, LEN), LEN);
+	assert_memory_equal(buf, value, LEN);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(item_is_rendered_pretty_with_one_newline),
+		cmocka_unit_test(e164_with_or_without_plus),
+		cmocka_unit_test(invalid_items_give_null),
+		cmocka_unit_test(status_parsing),
+		cmocka_unit_test(times_become_epoch_seconds),
+		cmocka_unit_test(with_status_sets_and_merges),
+		cmocka_unit_test(xattr_list_names_scalar_fields),
+		cmocka_unit_test(xattr_list_of_bad_json),
+		cmocka_unit_test(xattr_get_values),
+		cmocka_unit_test(xattr_get_sizes),
+		cmocka_unit_test(xattr_get_unknown_names),
+		cmocka_unit_test(listed_names_are_readable),
+		cmocka_unit_test(long_values_are_whole),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
