@@ -19,6 +19,9 @@
 
 /* Parsing state shared with the inih callback. */
 struct loader {
+	FILE *file;
+	int line;          /* lines read so far */
+	int overlong_line; /* first line longer than inih accepts, or 0 */
 	struct config *cfg;
 	char *token_file;
 	bool file_has_token;
@@ -231,18 +234,56 @@ static int apply_key(struct loader *ld, const char *section, const char *key, co
 	return -ENOENT;
 }
 
+/* Only names that look like keys are echoed: a mangled line could hold a
+ * piece of the token. */
+static bool printable_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 0 && n <= 32 && strspn(name, "abcdefghijklmnopqrstuvwxyz_") == n;
+}
+
 static int on_ini_key(void *user, const char *section, const char *key, const char *value)
 {
 	struct loader *ld = user;
 	int ret = apply_key(ld, section, key, value);
 
-	if (ret == -ENOENT)
+	if (ld->err[0] && ret)
+		return 0; /* inih goes on after an error: keep the first one */
+	if (ret == -ENOENT && !section[0] && printable_name(key))
+		set_err(ld->err, ld->errlen, "setting %s outside any [section]", key);
+	else if (ret == -ENOENT && printable_name(section) && printable_name(key))
 		set_err(ld->err, ld->errlen, "unknown setting [%s] %s", section, key);
+	else if (ret == -ENOENT)
+		set_err(ld->err, ld->errlen, "unknown setting");
 	else if (ret == -EINVAL)
 		set_err(ld->err, ld->errlen, "invalid value for [%s] %s", section, key);
 	else if (ret)
 		set_err(ld->err, ld->errlen, "out of memory");
 	return ret == 0;
+}
+
+/* inih's line reader, with one change: a line longer than inih's buffer is
+ * dropped whole and remembered, instead of being cut into a bogus line (or
+ * silently shortening a token). */
+static char *read_line(char *str, int num, void *stream)
+{
+	struct loader *ld = stream;
+	size_t len;
+	int c;
+
+	if (!fgets(str, num, ld->file))
+		return NULL;
+	ld->line++;
+	len = strlen(str);
+	if (len > 0 && str[len - 1] != '\n' && !feof(ld->file)) {
+		if (!ld->overlong_line)
+			ld->overlong_line = ld->line;
+		while ((c = fgetc(ld->file)) != EOF && c != '\n')
+			;
+		str[0] = '\0';
+	}
+	return str;
 }
 
 /* A file that grants a secret must be private, as ssh insists for its keys. */
@@ -278,8 +319,13 @@ static int read_config_file(struct loader *ld, const char *path)
 		set_err(ld->err, ld->errlen, "cannot read config file %s: %s", path, strerror(errno));
 		return -ENOMEM;
 	}
-	line = ini_parse_file(f, on_ini_key, ld);
-	if (line != 0) {
+	ld->file = f;
+	line = ini_parse_stream(read_line, ld, on_ini_key, ld);
+	if (line == 0 && ld->overlong_line) {
+		set_err(ld->err, ld->errlen, "%s:%d: line too long (for a long token, use auth_token_file)", path,
+			ld->overlong_line);
+		ret = -EINVAL;
+	} else if (line != 0) {
 		char why[256];
 
 		snprintf(why, sizeof(why), "%s", ld->err);
@@ -360,13 +406,24 @@ static int apply_env(struct loader *ld)
 	return ret;
 }
 
+/* localhost, [::1] or a dotted-quad 127.x.y.z literal (not a name that
+ * merely starts with "127."). */
 static bool is_loopback_host(const char *host, size_t len)
 {
+	char ip[16];
+	unsigned a, b, c, d;
+	int end = 0;
+
 	if (len == 9 && !strncmp(host, "localhost", 9))
 		return true;
 	if (len == 5 && !strncmp(host, "[::1]", 5))
 		return true;
-	return len >= 4 && !strncmp(host, "127.", 4);
+	if (len >= sizeof(ip))
+		return false;
+	memcpy(ip, host, len);
+	ip[len] = '\0';
+	return sscanf(ip, "%3u.%3u.%3u.%3u%n", &a, &b, &c, &d, &end) == 4 && (size_t)end == len && a == 127 &&
+	       b < 256 && c < 256 && d < 256;
 }
 
 /* scheme://host[:port] with nothing else: it is pasted in front of every path. */
@@ -381,19 +438,19 @@ static int check_base_url(char *url, char *err, size_t errlen)
 		url[--len] = '\0';
 	https = !strncmp(url, "https://", 8);
 	if (!https && strncmp(url, "http://", 7)) {
-		set_err(err, errlen, "base_url %s must start with https://", url);
+		set_err(err, errlen, "base_url must start with https://");
 		return -EINVAL;
 	}
 	host = url + (https ? 8 : 7);
 	if (!*host || strpbrk(host, "/?#@ \t\r\n\\")) {
-		set_err(err, errlen, "base_url %s must be scheme://host[:port] only", url);
+		set_err(err, errlen, "base_url must be scheme://host[:port], nothing more");
 		return -EINVAL;
 	}
 	hostlen = strcspn(host, host[0] == '[' ? "]" : ":");
 	if (host[0] == '[' && host[hostlen] == ']')
 		hostlen++;
 	if (!https && !is_loopback_host(host, hostlen)) {
-		set_err(err, errlen, "base_url %s: plain http:// is only allowed to a loopback host; use https://", url);
+		set_err(err, errlen, "base_url: plain http:// is only allowed to a loopback host; use https://");
 		return -EINVAL;
 	}
 	return 0;

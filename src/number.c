@@ -89,34 +89,6 @@ out:
 	return copy;
 }
 
-/* Render a scalar field as text; false for objects, arrays and null. */
-static bool scalar_text(const cJSON *f, char *buf, size_t len)
-{
-	if (cJSON_IsString(f))
-		snprintf(buf, len, "%s", f->valuestring);
-	else if (cJSON_IsBool(f))
-		snprintf(buf, len, "%s", cJSON_IsTrue(f) ? "true" : "false");
-	else if (cJSON_IsNumber(f))
-		snprintf(buf, len, "%.15g", f->valuedouble);
-	else
-		return false;
-	return true;
-}
-
-/* "voice,sms": the capabilities that are true, in the record's order. */
-static void capabilities_text(const cJSON *caps, char *buf, size_t len)
-{
-	const cJSON *c;
-	size_t used = 0;
-
-	buf[0] = '\0';
-	cJSON_ArrayForEach(c, caps)
-	{
-		if (cJSON_IsTrue(c) && c->string && used < len)
-			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? "," : "", c->string);
-	}
-}
-
 static ssize_t put(const char *value, size_t vlen, char *buf, size_t size)
 {
 	if (size == 0)
@@ -127,12 +99,63 @@ static ssize_t put(const char *value, size_t vlen, char *buf, size_t size)
 	return (ssize_t)vlen;
 }
 
+/* True when field F has an xattr: a scalar, or the capabilities object. */
+static bool has_xattr(const cJSON *f)
+{
+	if (!f->string)
+		return false;
+	if (!strcmp(f->string, "capabilities"))
+		return cJSON_IsObject(f);
+	return cJSON_IsString(f) || cJSON_IsBool(f) || cJSON_IsNumber(f);
+}
+
+/* "voice,sms": the capabilities that are true, in the record's order. */
+static char *capabilities_text(const cJSON *caps)
+{
+	const cJSON *c;
+	size_t len = 1;
+	char *text;
+
+	cJSON_ArrayForEach(c, caps)
+	{
+		if (cJSON_IsTrue(c) && c->string)
+			len += strlen(c->string) + 1;
+	}
+	text = malloc(len);
+	if (!text)
+		return NULL;
+	text[0] = '\0';
+	cJSON_ArrayForEach(c, caps)
+	{
+		if (cJSON_IsTrue(c) && c->string) {
+			if (text[0])
+				strcat(text, ",");
+			strcat(text, c->string);
+		}
+	}
+	return text;
+}
+
+/* The xattr value of field F, malloc'd; NULL when out of memory. */
+static char *xattr_text(const cJSON *f)
+{
+	char num[64];
+
+	if (cJSON_IsObject(f))
+		return capabilities_text(f);
+	if (cJSON_IsString(f))
+		return strdup(f->valuestring);
+	if (cJSON_IsBool(f))
+		return strdup(cJSON_IsTrue(f) ? "true" : "false");
+	snprintf(num, sizeof(num), "%.15g", f->valuedouble);
+	return strdup(num);
+}
+
 ssize_t number_xattr_list(const char *json, char *buf, size_t size)
 {
 	cJSON *item = cJSON_Parse(json);
 	const cJSON *f;
 	size_t total = 0;
-	char scratch[512];
 
 	if (!cJSON_IsObject(item)) {
 		cJSON_Delete(item);
@@ -142,7 +165,7 @@ ssize_t number_xattr_list(const char *json, char *buf, size_t size)
 	{
 		size_t nlen;
 
-		if (!f->string || (!scalar_text(f, scratch, sizeof(scratch)) && strcmp(f->string, "capabilities")))
+		if (!has_xattr(f))
 			continue;
 		nlen = strlen(XATTR_PREFIX) + strlen(f->string) + 1;
 		if (size && total + nlen > size) {
@@ -161,7 +184,7 @@ ssize_t number_xattr_get(const char *json, const char *name, char *buf, size_t s
 {
 	cJSON *item;
 	const cJSON *f;
-	char value[512];
+	char *value;
 	ssize_t ret = -ENODATA;
 
 	if (strncmp(name, XATTR_PREFIX, strlen(XATTR_PREFIX)))
@@ -173,11 +196,10 @@ ssize_t number_xattr_get(const char *json, const char *name, char *buf, size_t s
 		return -EIO;
 	}
 	f = cJSON_GetObjectItemCaseSensitive(item, name);
-	if (f && !strcmp(name, "capabilities") && cJSON_IsObject(f)) {
-		capabilities_text(f, value, sizeof(value));
-		ret = put(value, strlen(value), buf, size);
-	} else if (f && scalar_text(f, value, sizeof(value))) {
-		ret = put(value, strlen(value), buf, size);
+	if (f && has_xattr(f)) {
+		value = xattr_text(f);
+		ret = value ? put(value, strlen(value), buf, size) : -ENOMEM;
+		free(value);
 	}
 	cJSON_Delete(item);
 	return ret;
