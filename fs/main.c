@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <time.h>
 #include <unistd.h>
 
 struct options {
@@ -140,7 +141,7 @@ int main(int argc, char *argv[])
 	struct fuse_cmdline_opts cmd = { 0 };
 	struct fuse_loop_config *loop = NULL;
 	struct options o = { 0 };
-	struct vobizfs fs = { .uid = getuid(), .gid = getgid() };
+	struct vobizfs fs = { .uid = getuid(), .gid = getgid(), .mounted_at = time(NULL) };
 	struct fuse *fuse = NULL;
 	struct sigaction hup = { .sa_handler = on_sighup };
 	int ret = 1;

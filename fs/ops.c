@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "number.h"
 #include "release.h"
+#include "status.h"
 #include "tree.h"
 
 #include <errno.h>
@@ -98,6 +99,30 @@ static void number_stat(const struct vobizfs *fs, const struct number_info *info
 	st->st_ctim.tv_sec = info->ctime;
 }
 
+static char *render_status(struct vobizfs *fs, size_t *len)
+{
+	return status_render(&fs->cfg, fs->api, fs->catalog, fs->releaser, fs->mounted_at, len);
+}
+
+static int status_stat(struct vobizfs *fs, struct stat *st)
+{
+	size_t len;
+	char *doc = render_status(fs, &len);
+
+	if (!doc)
+		return -ENOMEM;
+	free(doc);
+	*st = (struct stat){
+		.st_mode = S_IFREG | 0444,
+		.st_nlink = 1,
+		.st_uid = fs->uid,
+		.st_gid = fs->gid,
+		.st_size = (off_t)len,
+	};
+	st->st_mtim.tv_sec = st->st_ctim.tv_sec = st->st_atim.tv_sec = time(NULL);
+	return 0;
+}
+
 /* The info of the number NODE names, if it is listed in NODE's directory. */
 static int node_info(struct vobizfs *fs, const struct node *node, struct number_info *info)
 {
@@ -121,6 +146,8 @@ static int vfs_getattr(const char *path, struct stat *st, struct fuse_file_info 
 		dir_stat(fs, st);
 		return 0;
 	}
+	if (node.kind == NODE_STATUS)
+		return status_stat(fs, st);
 	if ((ret = node_info(fs, &node, &info)))
 		return ret;
 	number_stat(fs, &info, st);
@@ -164,14 +191,17 @@ static int vfs_readdir(const char *path, void *buf, fuse_fill_dir_t fill, off_t 
 	struct vobizfs *fs = vfs();
 	struct dir_snapshot *dir = (struct dir_snapshot *)(uintptr_t)fi->fh;
 	enum fuse_fill_dir_flags plus = flags & FUSE_READDIR_PLUS ? FUSE_FILL_DIR_PLUS : 0;
-	const char *root_names[] = { ".", "..", TREE_NUMBERS, TREE_PENDING };
-	size_t root_count = with_pending(fs) ? 4 : 3;
+	const char *root_names[] = { ".", "..", TREE_STATUS, TREE_NUMBERS, TREE_PENDING };
+	size_t root_count = with_pending(fs) ? 5 : 4;
 	struct stat st;
 
 	(void)path;
 	if (!dir->numbers) {
 		for (size_t i = (size_t)offset; i < root_count; i++) {
-			dir_stat(fs, &st);
+			if (!strcmp(root_names[i], TREE_STATUS))
+				status_stat(fs, &st);
+			else
+				dir_stat(fs, &st);
 			if (fill(buf, root_names[i], &st, (off_t)i + 1, plus))
 				break;
 		}
@@ -217,12 +247,20 @@ static int vfs_open(const char *path, struct fuse_file_info *fi)
 		return -EISDIR;
 	if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC))
 		return fs->cfg.read_only ? -EROFS : -EPERM;
-	if ((ret = node_info(fs, &node, &info)))
+	if (node.kind != NODE_STATUS && (ret = node_info(fs, &node, &info)))
 		return ret;
 	rec = calloc(1, sizeof(*rec));
 	if (!rec)
 		return -ENOMEM;
-	if ((ret = catalog_record(fs->catalog, node.digits, &rec->json, &rec->len))) {
+	if (node.kind == NODE_STATUS) {
+		/* Its size changes with every request: read it to the end, not to st_size. */
+		fi->direct_io = 1;
+		rec->json = render_status(fs, &rec->len);
+		ret = rec->json ? 0 : -ENOMEM;
+	} else {
+		ret = catalog_record(fs->catalog, node.digits, &rec->json, &rec->len);
+	}
+	if (ret) {
 		free(rec);
 		return ret;
 	}
@@ -317,7 +355,7 @@ static int vfs_getxattr(const char *path, const char *name, char *value, size_t 
 
 	if ((ret = resolve(fs, path, &node)))
 		return ret;
-	if (tree_is_dir(node.kind))
+	if (tree_is_dir(node.kind) || node.kind == NODE_STATUS)
 		return -ENODATA;
 	if ((ret = node_info(fs, &node, &info)) || (ret = catalog_record(fs->catalog, node.digits, &json, &len)))
 		return ret;
@@ -337,7 +375,7 @@ static int vfs_listxattr(const char *path, char *list, size_t size)
 
 	if ((ret = resolve(fs, path, &node)))
 		return ret;
-	if (tree_is_dir(node.kind))
+	if (tree_is_dir(node.kind) || node.kind == NODE_STATUS)
 		return 0;
 	if ((ret = node_info(fs, &node, &info)) || (ret = catalog_record(fs->catalog, node.digits, &json, &len)))
 		return ret;

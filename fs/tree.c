@@ -31,6 +31,10 @@ int tree_resolve(const char *path, bool with_pending, struct node *out)
 		out->kind = NODE_ROOT;
 		return 0;
 	}
+	if (!strcmp(path, "/" TREE_STATUS)) {
+		out->kind = NODE_STATUS;
+		return 0;
+	}
 	if (in_dir(path, TREE_NUMBERS, &name)) {
 		out->kind = name ? NODE_NUMBER : NODE_NUMBERS_DIR;
 	} else if (with_pending && in_dir(path, TREE_PENDING, &name)) {

@@ -13,6 +13,7 @@ enum node_kind {
 	NODE_NUMBER,      /* numbers/N */
 	NODE_PENDING_DIR, /* pending-release/ (current dialect only) */
 	NODE_PENDING,     /* pending-release/N */
+	NODE_STATUS,      /* .status */
 };
 
 struct node {
@@ -22,6 +23,7 @@ struct node {
 
 #define TREE_NUMBERS "numbers"
 #define TREE_PENDING "pending-release"
+#define TREE_STATUS ".status"
 
 /* Resolve PATH ("/numbers/919876543210"; "+919876543210" is accepted too).
  * WITH_PENDING says whether pending-release/ exists.  Returns 0, or -ENOENT

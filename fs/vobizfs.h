@@ -7,6 +7,7 @@
 
 #include <stdatomic.h>
 #include <sys/types.h>
+#include <time.h>
 
 struct api;
 struct audit;
@@ -19,6 +20,7 @@ struct vobizfs {
 	struct catalog *catalog;
 	struct audit *audit;
 	struct releaser *releaser;
+	time_t mounted_at;
 	uid_t uid; /* owner of every file: the mounting user */
 	gid_t gid;
 	atomic_bool hup_pending; /* set by SIGHUP: drop the cache at the next request */

@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,8 @@
 struct api {
 	const struct config *cfg;
 	struct http_client *http;
+	atomic_ulong requests;
+	atomic_ulong failures;
 };
 
 /* May a request be sent again after an answer or failure of this kind? */
@@ -125,6 +128,7 @@ static int api_call(struct api *api, const char *method, const char *url, const 
 		if (attempt > 0)
 			http_response_free(resp);
 		fate = http_perform(api->http, method, url, body, deadline, resp);
+		atomic_fetch_add(&api->requests, 1);
 		describe_failure(resp, fate, out);
 
 		if (fate == HTTP_ANSWERED && resp->too_big) {
@@ -161,6 +165,7 @@ static int api_call(struct api *api, const char *method, const char *url, const 
 
 	if (ret == 0)
 		return 0;
+	atomic_fetch_add(&api->failures, 1);
 	if (resp->status == 401)
 		log_error("the API refused the credentials of auth_id %s (HTTP 401: %s)", api->cfg->auth_id,
 			  out->message);
@@ -169,6 +174,12 @@ static int api_call(struct api *api, const char *method, const char *url, const 
 	else
 		log_warn("%s %s: %s", method, url_path(url, api->cfg), out->message);
 	return ret;
+}
+
+void api_counters(struct api *api, struct api_counters *out)
+{
+	out->requests = atomic_load(&api->requests);
+	out->failures = atomic_load(&api->failures);
 }
 
 int api_list_page(struct api *api, long page, long per_page, const char *search, int64_t deadline,

@@ -36,6 +36,15 @@ struct api_outcome {
 	char message[256]; /* the API's error message or the transport's reason */
 };
 
+/* Requests sent and calls that failed (after their retries), since creation. */
+struct api_counters {
+	unsigned long requests;
+	unsigned long failures;
+};
+
+/* A snapshot of the counters.  Thread-safe. */
+void api_counters(struct api *api, struct api_counters *out);
+
 /* Release DIGITS (which must pass e164_is_digits()).  Legacy dialect: path
  * digits, 204; current: path %2B+digits, 200 with a pending_release body,
  * "?immediate=true" when IMMEDIATE.  Returns 0 on 2xx, else the mapped

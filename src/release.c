@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,8 @@ struct releaser {
 	pthread_mutex_t lock; /* guards in_flight */
 	pthread_cond_t done;
 	char in_flight[MAX_IN_FLIGHT][E164_BUFSIZE]; /* "" = free slot */
+
+	atomic_ulong released, refused, failed, dry_runs, cancelled;
 };
 
 struct releaser *releaser_new(const struct config *cfg, struct api *api, struct catalog *catalog,
@@ -58,6 +61,15 @@ void releaser_free(struct releaser *r)
 	pthread_cond_destroy(&r->done);
 	pthread_mutex_destroy(&r->lock);
 	free(r);
+}
+
+void release_counters(struct releaser *r, struct release_counters *out)
+{
+	out->released = atomic_load(&r->released);
+	out->refused = atomic_load(&r->refused);
+	out->failed = atomic_load(&r->failed);
+	out->dry_runs = atomic_load(&r->dry_runs);
+	out->cancelled = atomic_load(&r->cancelled);
 }
 
 static int find_slot(struct releaser *r, const char *digits)
@@ -207,13 +219,16 @@ int release_number(struct releaser *r, const char *digits, const struct caller *
 	long status = 0;
 	int ret, slot, waited;
 
-	if (r->cfg->read_only)
+	if (r->cfg->read_only) {
+		atomic_fetch_add(&r->refused, 1);
 		return -EROFS;
+	}
 	if (!e164_is_digits(digits))
 		return -ENOENT;
 	if (config_is_protected(r->cfg, digits)) {
 		log_warn("release of %s refused: the number is protected by [release] protect", digits);
 		audit_outcome(r, "release", digits, caller, 0, -EPERM, "protected");
+		atomic_fetch_add(&r->refused, 1);
 		return -EPERM;
 	}
 	waited = claim(r, digits, deadline, &slot);
@@ -226,17 +241,20 @@ int release_number(struct releaser *r, const char *digits, const struct caller *
 	ret = audit_write(r->audit, &intent);
 	if (ret) {
 		log_error("release of %s refused: the intent could not be audited", digits);
+		atomic_fetch_add(&r->refused, 1);
 		ret = -EIO;
 		goto out;
 	}
 	if (r->cfg->dry_run) {
 		log_info("dry run: would release %s (requested by %s, pid %d)", digits, caller->comm, (int)caller->pid);
 		audit_outcome(r, "release", digits, caller, 0, 0, "dry run: no request sent");
+		atomic_fetch_add(&r->dry_runs, 1);
 		ret = 0;
 		goto out;
 	}
 	ret = send_release(r, digits, deadline, &status, message, sizeof(message));
 	audit_outcome(r, "release", digits, caller, status, ret, message[0] ? message : NULL);
+	atomic_fetch_add(ret == 0 ? &r->released : &r->failed, 1);
 	if (ret == 0)
 		log_info("released %s (requested by %s, pid %d)", digits, caller->comm, (int)caller->pid);
 out:
@@ -276,8 +294,10 @@ int release_cancel(struct releaser *r, const char *digits, const struct caller *
 	/* A cancel repeated is harmless (409 at worst), but we still send it once
 	 * and let an unknown outcome surface as an error the user can retry. */
 	ret = api_cancel_release(r->api, digits, deadline, &out);
-	if (ret == 0)
+	if (ret == 0) {
 		record_status(r, digits, NUMBER_ACTIVE, NULL);
+		atomic_fetch_add(&r->cancelled, 1);
+	}
 	else if (out.unknown)
 		catalog_invalidate(r->catalog);
 	audit_outcome(r, "cancel-release", digits, caller, out.http_status, ret, out.message[0] ? out.message : NULL);

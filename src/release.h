@@ -20,6 +20,18 @@ struct releaser *releaser_new(const struct config *cfg, struct api *api, struct 
 			      struct audit *audit);
 void releaser_free(struct releaser *r);
 
+/* What the releaser has done since creation. */
+struct release_counters {
+	unsigned long released;  /* released or pending release (dry runs excluded) */
+	unsigned long refused;   /* stopped by read-only, protect, or a missing audit */
+	unsigned long failed;    /* the API refused, or the outcome stayed unknown */
+	unsigned long dry_runs;
+	unsigned long cancelled; /* pending releases cancelled */
+};
+
+/* A snapshot of the counters.  Thread-safe. */
+void release_counters(struct releaser *r, struct release_counters *out);
+
 /* Release the held number DIGITS for CALLER before DEADLINE.
  * Returns 0 when the number is released (or, in the current dialect, pending
  * release), or: -EROFS read-only; -EPERM protected; -ENOENT not held (also

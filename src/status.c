@@ -1,0 +1,71 @@
+/* status.c — renders the .status document from the counters of each module. */
+#include "status.h"
+
+#include "api.h"
+#include "catalog.h"
+#include "config.h"
+#include "release.h"
+#include "timefmt.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool add_counters(cJSON *root, struct api *api, struct releaser *releaser)
+{
+	struct api_counters ac;
+	struct release_counters rc;
+	cJSON *o;
+
+	api_counters(api, &ac);
+	release_counters(releaser, &rc);
+	o = cJSON_AddObjectToObject(root, "api");
+	if (!o || !cJSON_AddNumberToObject(o, "requests", (double)ac.requests) ||
+	    !cJSON_AddNumberToObject(o, "errors", (double)ac.failures))
+		return false;
+	o = cJSON_AddObjectToObject(root, "releases");
+	return o && cJSON_AddNumberToObject(o, "released", (double)rc.released) &&
+	       cJSON_AddNumberToObject(o, "failed", (double)rc.failed) &&
+	       cJSON_AddNumberToObject(o, "refused", (double)rc.refused) &&
+	       cJSON_AddNumberToObject(o, "dry_run", (double)rc.dry_runs) &&
+	       cJSON_AddNumberToObject(o, "cancelled", (double)rc.cancelled);
+}
+
+char *status_render(const struct config *cfg, struct api *api, struct catalog *catalog, struct releaser *releaser,
+		    time_t mounted_at, size_t *len)
+{
+	cJSON *root = cJSON_CreateObject(), *listing;
+	char when[32], *json = NULL, *out = NULL;
+	size_t count;
+	long age;
+
+	if (!root)
+		return NULL;
+	catalog_stats(catalog, &age, &count);
+	timefmt_format_utc(mounted_at, when, sizeof(when));
+	if (!cJSON_AddStringToObject(root, "version", VOBIZFS_VERSION) ||
+	    !cJSON_AddStringToObject(root, "account_id", cfg->auth_id) ||
+	    !cJSON_AddStringToObject(root, "base_url", cfg->base_url) ||
+	    !cJSON_AddStringToObject(root, "dialect", cfg->dialect == API_DIALECT_CURRENT ? "current" : "legacy") ||
+	    !cJSON_AddBoolToObject(root, "read_only", cfg->read_only) ||
+	    !cJSON_AddBoolToObject(root, "dry_run", cfg->dry_run) ||
+	    !cJSON_AddStringToObject(root, "mounted_at", when) || !(listing = cJSON_AddObjectToObject(root, "listing")) ||
+	    !cJSON_AddNumberToObject(listing, "numbers", (double)count) ||
+	    !(age < 0 ? cJSON_AddNullToObject(listing, "age_seconds") : cJSON_AddNumberToObject(listing, "age_seconds", (double)age)) ||
+	    !cJSON_AddNumberToObject(listing, "ttl_seconds", cfg->ttl_s) || !add_counters(root, api, releaser))
+		goto out;
+	json = cJSON_Print(root);
+	if (!json)
+		goto out;
+	*len = strlen(json) + 1;
+	out = malloc(*len + 1);
+	if (out) {
+		memcpy(out, json, *len - 1);
+		out[*len - 1] = '\n';
+		out[*len] = '\0';
+	}
+	cJSON_free(json);
+out:
+	cJSON_Delete(root);
+	return out;
+}

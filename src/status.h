@@ -1,0 +1,20 @@
+/* status.h — the .status document at the mount's root: what the mount is,
+ * how old its listing is, and what it has done, as JSON for jq and monitors. */
+#ifndef VOBIZFS_STATUS_H
+#define VOBIZFS_STATUS_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct api;
+struct catalog;
+struct config;
+struct releaser;
+
+/* Render the document (pretty JSON ending in a newline) into a malloc'd
+ * string the caller frees; *LEN gets its length.  NULL when out of memory.
+ * Thread-safe. */
+char *status_render(const struct config *cfg, struct api *api, struct catalog *catalog, struct releaser *releaser,
+		    time_t mounted_at, size_t *len);
+
+#endif
