@@ -16,7 +16,8 @@ jq -e '.["e164"] == "+919000000001"' "$MNT/numbers/919000000001" >/dev/null || f
 
 ctl DELETE /numbers/919000000001 >/dev/null
 kill -HUP "$VOBIZFS_PID"
-listed | grep -qx 919000000001 && fail "SIGHUP did not refresh"
+# The signal arrives asynchronously: allow it a moment (the TTL is an hour).
+wait_for "SIGHUP to refresh" 2 sh -c "! ls '$MNT/numbers' | grep -qx 919000000001" || fail "SIGHUP did not refresh"
 daemon_alive || fail "SIGHUP killed the daemon"
 unmount_vobizfs
 
