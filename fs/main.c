@@ -10,7 +10,10 @@
 #include "catalog.h"
 #include "clock.h"
 #include "log.h"
+#include "inventory.h"
+#include "purchase.h"
 #include "release.h"
+#include "routing.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -110,9 +113,16 @@ static int setup(struct vobizfs *fs, const struct options *o)
 		fprintf(stderr, "vobizfs: %s\n", err);
 		return -ENOMEM;
 	}
-	fs->catalog = catalog_new(fs->api, fs->cfg.ttl_s, fs->cfg.parallel);
+	fs->catalog = catalog_new(fs->api, fs->cfg.ttl_s, fs->cfg.parallel, NULL, 0);
+	if (!fs->catalog) {
+		fprintf(stderr, "vobizfs: out of memory\n");
+		return -ENOMEM;
+	}
 	fs->releaser = releaser_new(&fs->cfg, fs->api, fs->catalog, fs->audit);
-	if (!fs->catalog || !fs->releaser) {
+	fs->router = router_new(&fs->cfg, fs->api, fs->catalog, fs->audit);
+	fs->inventory = inventory_new(&fs->cfg, fs->api);
+	fs->purchaser = purchaser_new(&fs->cfg, fs->api, fs->catalog, fs->audit);
+	if (!fs->releaser || !fs->router || !fs->inventory || !fs->purchaser) {
 		fprintf(stderr, "vobizfs: out of memory\n");
 		return -ENOMEM;
 	}
@@ -128,6 +138,9 @@ static int setup(struct vobizfs *fs, const struct options *o)
 
 static void teardown(struct vobizfs *fs)
 {
+	purchaser_free(fs->purchaser);
+	inventory_free(fs->inventory);
+	router_free(fs->router);
 	releaser_free(fs->releaser);
 	catalog_free(fs->catalog);
 	api_free(fs->api);

@@ -8,7 +8,10 @@
 #include "catalog.h"
 #include "clock.h"
 #include "number.h"
+#include "inventory.h"
+#include "purchase.h"
 #include "release.h"
+#include "routing.h"
 #include "status.h"
 #include "tree.h"
 
@@ -20,13 +23,15 @@
 #include <string.h>
 #include <time.h>
 
-/* A directory as it was when opened, so readdir can hand out stable offsets. */
+/* A directory as it was when opened, so readdir can hand out stable offsets:
+ * either numbers (files) or names (subdirectories). */
 struct dir_snapshot {
-	struct number_info *numbers; /* NULL for the root */
+	struct number_info *numbers;
+	char **names;
 	size_t count;
 };
 
-/* An open number: its record as it was at open(), so reads are consistent. */
+/* An open file: its content as it was at open(), so reads are consistent. */
 struct open_record {
 	char *json;
 	size_t len;
@@ -83,10 +88,12 @@ static void dir_stat(const struct vobizfs *fs, struct stat *st)
 	};
 }
 
-static void number_stat(const struct vobizfs *fs, const struct number_info *info, struct stat *st)
+/* Owner-writable unless read-only: the routing attributes are its only
+ * writable part (user.* xattrs need write permission). */
+static void number_stat(const struct vobizfs *fs, const struct number_info *info, bool offer, struct stat *st)
 {
 	*st = (struct stat){
-		.st_mode = S_IFREG | 0444,
+		.st_mode = S_IFREG | (fs->cfg.read_only || offer ? 0444 : 0644),
 		.st_nlink = 1,
 		.st_uid = fs->uid,
 		.st_gid = fs->gid,
@@ -123,19 +130,37 @@ static int status_stat(struct vobizfs *fs, struct stat *st)
 	return 0;
 }
 
-/* The info of the number NODE names, if it is listed in NODE's directory. */
-static int node_info(struct vobizfs *fs, const struct node *node, struct number_info *info)
+/* The inventory catalog of an inventory node, loaded on first sight: a
+ * country can be looked at without listing inventory/ first. */
+static int offers_of(struct vobizfs *fs, const struct node *node, struct catalog **offers)
 {
-	enum number_status wanted = node->kind == NODE_PENDING ? NUMBER_PENDING_RELEASE : NUMBER_ACTIVE;
-	int ret = catalog_info(fs->catalog, node->digits, info);
+	*offers = inventory_country(fs->inventory, node->value);
+	if (!*offers)
+		return -ENOMEM;
+	return catalog_loaded(*offers) ? 0 : catalog_refresh_if_stale(*offers, op_deadline(fs));
+}
 
-	return ret == 0 && info->status != wanted ? -ENOENT : ret;
+static const struct catalog_filter offered = { .status = NUMBER_ACTIVE, .view = VIEW_ALL };
+
+/* The catalog and filter that hold the file NODE names. */
+static int source_of(struct vobizfs *fs, const struct node *node, struct catalog **cat,
+		     const struct catalog_filter **filter)
+{
+	if (node->kind == NODE_OFFER) {
+		*filter = &offered;
+		return offers_of(fs, node, cat);
+	}
+	*cat = fs->catalog;
+	*filter = &node->filter;
+	return 0;
 }
 
 static int vfs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
 {
 	struct vobizfs *fs = vfs();
+	const struct catalog_filter *filter;
 	struct number_info info;
+	struct catalog *cat;
 	struct node node;
 	int ret;
 
@@ -148,10 +173,84 @@ static int vfs_getattr(const char *path, struct stat *st, struct fuse_file_info 
 	}
 	if (node.kind == NODE_STATUS)
 		return status_stat(fs, st);
-	if ((ret = node_info(fs, &node, &info)))
+	if ((ret = source_of(fs, &node, &cat, &filter)) || (ret = catalog_find(cat, node.digits, filter, &info)))
 		return ret;
-	number_stat(fs, &info, st);
+	number_stat(fs, &info, node.kind == NODE_OFFER, st);
 	return 0;
+}
+
+/* inventory/ shows the countries of the account's numbers and every
+ * country looked at so far. */
+static int inventory_names(struct vobizfs *fs, char ***names)
+{
+	char **held, **seen;
+	size_t n = 0;
+	int ret;
+
+	if ((ret = catalog_groups(fs->catalog, VIEW_COUNTRY, &held)))
+		return ret;
+	if ((ret = inventory_countries(fs->inventory, &seen))) {
+		catalog_free_names(held);
+		return ret;
+	}
+	while (held[n])
+		n++;
+	for (size_t i = 0; seen[i]; i++) {
+		bool dup = false;
+		char **grown;
+
+		for (size_t j = 0; j < n && !dup; j++)
+			dup = !strcmp(held[j], seen[i]);
+		if (dup)
+			continue;
+		grown = realloc(held, (n + 2) * sizeof(*held));
+		if (!grown) {
+			ret = -ENOMEM;
+			break;
+		}
+		held = grown;
+		held[n++] = seen[i];
+		held[n] = NULL;
+		seen[i] = strdup(""); /* moved; keep seen[] walkable */
+		if (!seen[i]) {
+			ret = -ENOMEM;
+			break;
+		}
+	}
+	catalog_free_names(seen);
+	if (ret) {
+		catalog_free_names(held);
+		return ret;
+	}
+	*names = held;
+	return 0;
+}
+
+static int snapshot(struct vobizfs *fs, const struct node *node, struct dir_snapshot *dir)
+{
+	const struct catalog_filter *filter;
+	struct catalog *cat;
+	int ret;
+
+	switch (node->kind) {
+	case NODE_GROUPS_DIR:
+		if ((ret = catalog_refresh_if_stale(fs->catalog, op_deadline(fs))))
+			return ret;
+		return catalog_groups(fs->catalog, node->filter.view, &dir->names);
+	case NODE_INVENTORY_DIR:
+		return inventory_names(fs, &dir->names);
+	case NODE_OFFERS_DIR:
+		if ((ret = offers_of(fs, node, &cat)) || (ret = catalog_refresh_if_stale(cat, op_deadline(fs))))
+			return ret;
+		filter = &offered;
+		break;
+	default:
+		if ((ret = catalog_refresh_if_stale(fs->catalog, op_deadline(fs))))
+			return ret;
+		cat = fs->catalog;
+		filter = &node->filter;
+	}
+	return catalog_list(cat, filter, &dir->numbers, &dir->count);
 }
 
 static int vfs_opendir(const char *path, struct fuse_file_info *fi)
@@ -168,18 +267,30 @@ static int vfs_opendir(const char *path, struct fuse_file_info *fi)
 	dir = calloc(1, sizeof(*dir));
 	if (!dir)
 		return -ENOMEM;
-	if (node.kind != NODE_ROOT) {
-		ret = catalog_refresh_if_stale(fs->catalog, op_deadline(fs));
-		if (ret == 0)
-			ret = catalog_list(fs->catalog, node.kind == NODE_PENDING_DIR ? NUMBER_PENDING_RELEASE : NUMBER_ACTIVE,
-					   &dir->numbers, &dir->count);
-		if (ret) {
-			free(dir);
-			return ret;
-		}
+	if (node.kind != NODE_ROOT && (ret = snapshot(fs, &node, dir))) {
+		free(dir);
+		return ret;
 	}
+	if (dir->names)
+		while (dir->names[dir->count])
+			dir->count++;
 	fi->fh = (uintptr_t)dir;
 	return 0;
+}
+
+/* The root's entries, in readdir order. */
+static size_t root_entries(const struct vobizfs *fs, const char **names)
+{
+	static const char *const fixed[] = { TREE_STATUS,    TREE_NUMBERS,    TREE_UNASSIGNED,
+					     TREE_BY_TRUNK, TREE_BY_COUNTRY, TREE_INVENTORY };
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		names[n++] = fixed[i];
+		if (!strcmp(fixed[i], TREE_NUMBERS) && with_pending(fs))
+			names[n++] = TREE_PENDING;
+	}
+	return n;
 }
 
 /* Offsets are positions in the snapshot plus one, so a readdir resumed at any
@@ -191,31 +302,29 @@ static int vfs_readdir(const char *path, void *buf, fuse_fill_dir_t fill, off_t 
 	struct vobizfs *fs = vfs();
 	struct dir_snapshot *dir = (struct dir_snapshot *)(uintptr_t)fi->fh;
 	enum fuse_fill_dir_flags plus = flags & FUSE_READDIR_PLUS ? FUSE_FILL_DIR_PLUS : 0;
-	const char *root_names[] = { ".", "..", TREE_STATUS, TREE_NUMBERS, TREE_PENDING };
-	size_t root_count = with_pending(fs) ? 5 : 4;
+	const char *root[8];
+	bool is_root = !dir->numbers && !dir->names;
+	size_t count = is_root ? root_entries(fs, root) : dir->count;
 	struct stat st;
 
 	(void)path;
-	if (!dir->numbers) {
-		for (size_t i = (size_t)offset; i < root_count; i++) {
-			if (!strcmp(root_names[i], TREE_STATUS))
+	for (size_t i = (size_t)offset; i < count + 2; i++) {
+		const char *name;
+
+		if (i < 2) {
+			name = i ? ".." : ".";
+			dir_stat(fs, &st);
+		} else if (dir->numbers) {
+			name = dir->numbers[i - 2].digits;
+			number_stat(fs, &dir->numbers[i - 2], false, &st);
+		} else {
+			name = is_root ? root[i - 2] : dir->names[i - 2];
+			if (is_root && !strcmp(name, TREE_STATUS))
 				status_stat(fs, &st);
 			else
 				dir_stat(fs, &st);
-			if (fill(buf, root_names[i], &st, (off_t)i + 1, plus))
-				break;
 		}
-		return 0;
-	}
-	for (size_t i = (size_t)offset; i < dir->count + 2; i++) {
-		if (i < 2) {
-			dir_stat(fs, &st);
-			if (fill(buf, root_names[i], &st, (off_t)i + 1, plus))
-				break;
-			continue;
-		}
-		number_stat(fs, &dir->numbers[i - 2], &st);
-		if (fill(buf, dir->numbers[i - 2].digits, &st, (off_t)i + 1, plus))
+		if (fill(buf, name, &st, (off_t)i + 1, plus))
 			break;
 	}
 	return 0;
@@ -228,6 +337,7 @@ static int vfs_releasedir(const char *path, struct fuse_file_info *fi)
 	(void)path;
 	if (dir) {
 		free(dir->numbers);
+		catalog_free_names(dir->names);
 		free(dir);
 	}
 	return 0;
@@ -236,8 +346,10 @@ static int vfs_releasedir(const char *path, struct fuse_file_info *fi)
 static int vfs_open(const char *path, struct fuse_file_info *fi)
 {
 	struct vobizfs *fs = vfs();
+	const struct catalog_filter *filter;
 	struct number_info info;
 	struct open_record *rec;
+	struct catalog *cat;
 	struct node node;
 	int ret;
 
@@ -247,8 +359,6 @@ static int vfs_open(const char *path, struct fuse_file_info *fi)
 		return -EISDIR;
 	if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC))
 		return fs->cfg.read_only ? -EROFS : -EPERM;
-	if (node.kind != NODE_STATUS && (ret = node_info(fs, &node, &info)))
-		return ret;
 	rec = calloc(1, sizeof(*rec));
 	if (!rec)
 		return -ENOMEM;
@@ -257,8 +367,8 @@ static int vfs_open(const char *path, struct fuse_file_info *fi)
 		fi->direct_io = 1;
 		rec->json = render_status(fs, &rec->len);
 		ret = rec->json ? 0 : -ENOMEM;
-	} else {
-		ret = catalog_record(fs->catalog, node.digits, &rec->json, &rec->len);
+	} else if (!(ret = source_of(fs, &node, &cat, &filter)) && !(ret = catalog_find(cat, node.digits, filter, &info))) {
+		ret = catalog_record(cat, node.digits, &rec->json, &rec->len);
 	}
 	if (ret) {
 		free(rec);
@@ -295,6 +405,7 @@ static int vfs_release(const char *path, struct fuse_file_info *fi)
 	return 0;
 }
 
+/* rm of a held number, in numbers/ or in any view, releases it. */
 static int vfs_unlink(const char *path)
 {
 	struct vobizfs *fs = vfs();
@@ -304,27 +415,35 @@ static int vfs_unlink(const char *path)
 
 	if ((ret = resolve(fs, path, &node)))
 		return ret;
-	if (node.kind != NODE_NUMBER)
+	if (node.kind != NODE_NUMBER || node.filter.status != NUMBER_ACTIVE)
 		return -EPERM;
 	caller_of_request(&caller);
 	return release_number(fs->releaser, node.digits, &caller, op_deadline(fs));
 }
 
-/* The one rename the API can express: mv pending-release/N numbers/ cancels
- * the release of N. */
+/* The renames the API can express, each into numbers/ under the same name:
+ * from pending-release/ cancels a release, from inventory/CC/ rents. */
 static int vfs_rename(const char *from, const char *to, unsigned int flags)
 {
 	struct vobizfs *fs = vfs();
 	struct node src, dst;
 	struct caller caller;
+	struct catalog *offers;
+	int ret;
 
 	if (resolve(fs, from, &src) || resolve(fs, to, &dst))
 		return -EPERM;
-	if (src.kind != NODE_PENDING || dst.kind != NODE_NUMBER || strcmp(src.digits, dst.digits) ||
+	if (dst.kind != NODE_NUMBER || !tree_in_numbers(&dst) || strcmp(src.digits, dst.digits) ||
 	    (flags & ~RENAME_NOREPLACE))
 		return -EPERM;
 	caller_of_request(&caller);
-	return release_cancel(fs->releaser, src.digits, &caller, op_deadline(fs));
+	if (src.kind == NODE_NUMBER && src.filter.status == NUMBER_PENDING_RELEASE)
+		return release_cancel(fs->releaser, src.digits, &caller, op_deadline(fs));
+	if (src.kind != NODE_OFFER)
+		return -EPERM;
+	if ((ret = offers_of(fs, &src, &offers)))
+		return ret;
+	return purchase_number(fs->purchaser, offers, src.digits, &caller, op_deadline(fs));
 }
 
 /* touch on a directory drops the cache: the next ls reads the account again. */
@@ -344,20 +463,32 @@ static int vfs_utimens(const char *path, const struct timespec tv[2], struct fus
 	return 0;
 }
 
+/* A copy of the record of the file NODE names, for its xattrs. */
+static int node_record(struct vobizfs *fs, const struct node *node, char **json)
+{
+	const struct catalog_filter *filter;
+	struct number_info info;
+	struct catalog *cat;
+	size_t len;
+	int ret;
+
+	if ((ret = source_of(fs, node, &cat, &filter)) || (ret = catalog_find(cat, node->digits, filter, &info)))
+		return ret;
+	return catalog_record(cat, node->digits, json, &len);
+}
+
 static int vfs_getxattr(const char *path, const char *name, char *value, size_t size)
 {
 	struct vobizfs *fs = vfs();
-	struct number_info info;
 	struct node node;
 	char *json;
-	size_t len;
 	int ret;
 
 	if ((ret = resolve(fs, path, &node)))
 		return ret;
-	if (tree_is_dir(node.kind) || node.kind == NODE_STATUS)
+	if (node.kind != NODE_NUMBER && node.kind != NODE_OFFER)
 		return -ENODATA;
-	if ((ret = node_info(fs, &node, &info)) || (ret = catalog_record(fs->catalog, node.digits, &json, &len)))
+	if ((ret = node_record(fs, &node, &json)))
 		return ret;
 	ret = (int)number_xattr_get(json, name, value, size);
 	free(json);
@@ -367,21 +498,71 @@ static int vfs_getxattr(const char *path, const char *name, char *value, size_t 
 static int vfs_listxattr(const char *path, char *list, size_t size)
 {
 	struct vobizfs *fs = vfs();
-	struct number_info info;
 	struct node node;
 	char *json;
-	size_t len;
 	int ret;
 
 	if ((ret = resolve(fs, path, &node)))
 		return ret;
-	if (tree_is_dir(node.kind) || node.kind == NODE_STATUS)
+	if (node.kind != NODE_NUMBER && node.kind != NODE_OFFER)
 		return 0;
-	if ((ret = node_info(fs, &node, &info)) || (ret = catalog_record(fs->catalog, node.digits, &json, &len)))
+	if ((ret = node_record(fs, &node, &json)))
 		return ret;
 	ret = (int)number_xattr_list(json, list, size);
 	free(json);
 	return ret;
+}
+
+/* The route an xattr name controls; false for every other name. */
+static bool route_attribute(const char *name, enum route_kind *kind)
+{
+	if (!strcmp(name, "user.vobiz.trunk_group_id"))
+		*kind = ROUTE_TRUNK;
+	else if (!strcmp(name, "user.vobiz.application_id"))
+		*kind = ROUTE_APPLICATION;
+	else
+		return false;
+	return true;
+}
+
+/* setfattr -n user.vobiz.trunk_group_id / application_id routes a number;
+ * every other attribute is read-only. */
+static int vfs_setxattr(const char *path, const char *name, const char *value, size_t size, int flags)
+{
+	struct vobizfs *fs = vfs();
+	char id[ROUTE_ID_MAX + 1];
+	enum route_kind kind;
+	struct caller caller;
+	struct node node;
+	int ret;
+
+	(void)flags;
+	if ((ret = resolve(fs, path, &node)))
+		return ret;
+	if (node.kind != NODE_NUMBER || node.filter.status != NUMBER_ACTIVE || !route_attribute(name, &kind))
+		return fs->cfg.read_only ? -EROFS : -EPERM;
+	if (size == 0 || size > ROUTE_ID_MAX)
+		return -EINVAL;
+	memcpy(id, value, size);
+	id[size] = '\0';
+	caller_of_request(&caller);
+	return routing_set(fs->router, node.digits, kind, id, &caller, op_deadline(fs));
+}
+
+static int vfs_removexattr(const char *path, const char *name)
+{
+	struct vobizfs *fs = vfs();
+	enum route_kind kind;
+	struct caller caller;
+	struct node node;
+	int ret;
+
+	if ((ret = resolve(fs, path, &node)))
+		return ret;
+	if (node.kind != NODE_NUMBER || node.filter.status != NUMBER_ACTIVE || !route_attribute(name, &kind))
+		return fs->cfg.read_only ? -EROFS : -EPERM;
+	caller_of_request(&caller);
+	return routing_set(fs->router, node.digits, kind, NULL, &caller, op_deadline(fs));
 }
 
 /* Everything the API cannot express. */
@@ -447,18 +628,6 @@ static int vfs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 static int vfs_write(const char *path, const char *buf, size_t size, off_t off, struct fuse_file_info *fi)
 {
 	(void)path, (void)buf, (void)size, (void)off, (void)fi;
-	return refuse();
-}
-
-static int vfs_setxattr(const char *path, const char *name, const char *value, size_t size, int flags)
-{
-	(void)path, (void)name, (void)value, (void)size, (void)flags;
-	return refuse();
-}
-
-static int vfs_removexattr(const char *path, const char *name)
-{
-	(void)path, (void)name;
 	return refuse();
 }
 

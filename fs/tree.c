@@ -1,53 +1,112 @@
 /* tree.c — path → node.  Pure string work; no state. */
 #include "tree.h"
 
+#include "inventory.h"
+
 #include <errno.h>
 #include <string.h>
 
-/* Match "/DIR" or "/DIR/NAME"; on a match *NAME is NULL or the name. */
-static bool in_dir(const char *path, const char *dir, const char **name)
+/* Split PATH (after the leading '/') into at most 4 components. */
+static int split(const char *path, char parts[4][ROUTE_ID_MAX + 1])
 {
-	size_t len = strlen(dir);
+	int n = 0;
 
-	if (path[0] != '/' || strncmp(path + 1, dir, len))
-		return false;
-	path += 1 + len;
-	if (*path == '\0') {
-		*name = NULL;
-		return true;
+	if (path[0] != '/')
+		return -1;
+	path++;
+	while (*path) {
+		size_t len = strcspn(path, "/");
+
+		if (n == 4 || len == 0 || len > ROUTE_ID_MAX)
+			return -1;
+		memcpy(parts[n], path, len);
+		parts[n++][len] = '\0';
+		path += len;
+		if (*path == '/')
+			path++;
 	}
-	if (*path != '/' || strchr(path + 1, '/'))
-		return false;
-	*name = path + 1;
-	return true;
+	return n;
+}
+
+static int list_dir(struct node *out, enum number_status status, enum catalog_view view, const char *value)
+{
+	out->kind = NODE_LIST_DIR;
+	out->filter = (struct catalog_filter){ .status = status, .view = view };
+	if (value) {
+		strcpy(out->value, value);
+		out->filter.value = out->value;
+	}
+	return 0;
+}
+
+/* The number NAME inside the list directory already in OUT. */
+static int in_list(struct node *out, const char *name)
+{
+	out->kind = NODE_NUMBER;
+	return e164_parse(name, out->digits) < 0 ? -ENOENT : 0;
+}
+
+/* Directories of numbers that take one name below the top: by-trunk/ID, by-country/CC. */
+static int grouped(const char *top, char parts[4][ROUTE_ID_MAX + 1], int n, struct node *out)
+{
+	enum catalog_view view = strcmp(top, TREE_BY_TRUNK) ? VIEW_COUNTRY : VIEW_TRUNK;
+
+	if (n == 1) {
+		out->kind = NODE_GROUPS_DIR;
+		out->filter = (struct catalog_filter){ .status = NUMBER_ACTIVE, .view = view };
+		return 0;
+	}
+	if (view == VIEW_TRUNK ? !route_id_valid(parts[1]) : !inventory_valid_country(parts[1]))
+		return -ENOENT;
+	list_dir(out, NUMBER_ACTIVE, view, parts[1]);
+	return n == 2 ? 0 : (n == 3 ? in_list(out, parts[2]) : -ENOENT);
 }
 
 int tree_resolve(const char *path, bool with_pending, struct node *out)
 {
-	const char *name;
+	char parts[4][ROUTE_ID_MAX + 1];
+	int n = split(path, parts);
 
-	out->digits[0] = '\0';
-	if (!strcmp(path, "/")) {
-		out->kind = NODE_ROOT;
+	*out = (struct node){ .kind = NODE_ROOT };
+	if (n < 0)
+		return -ENOENT;
+	if (n == 0)
 		return 0;
-	}
-	if (!strcmp(path, "/" TREE_STATUS)) {
+	if (n == 1 && !strcmp(parts[0], TREE_STATUS)) {
 		out->kind = NODE_STATUS;
 		return 0;
 	}
-	if (in_dir(path, TREE_NUMBERS, &name)) {
-		out->kind = name ? NODE_NUMBER : NODE_NUMBERS_DIR;
-	} else if (with_pending && in_dir(path, TREE_PENDING, &name)) {
-		out->kind = name ? NODE_PENDING : NODE_PENDING_DIR;
-	} else {
-		return -ENOENT;
+	if (!strcmp(parts[0], TREE_NUMBERS) || !strcmp(parts[0], TREE_UNASSIGNED) ||
+	    (with_pending && !strcmp(parts[0], TREE_PENDING))) {
+		if (n > 2)
+			return -ENOENT;
+		list_dir(out, strcmp(parts[0], TREE_PENDING) ? NUMBER_ACTIVE : NUMBER_PENDING_RELEASE,
+			 strcmp(parts[0], TREE_UNASSIGNED) ? VIEW_ALL : VIEW_UNASSIGNED, NULL);
+		return n == 1 ? 0 : in_list(out, parts[1]);
 	}
-	if (name && e164_parse(name, out->digits) < 0)
-		return -ENOENT;
-	return 0;
+	if (!strcmp(parts[0], TREE_BY_TRUNK) || !strcmp(parts[0], TREE_BY_COUNTRY))
+		return grouped(parts[0], parts, n, out);
+	if (!strcmp(parts[0], TREE_INVENTORY)) {
+		out->kind = NODE_INVENTORY_DIR;
+		if (n == 1)
+			return 0;
+		if (!inventory_valid_country(parts[1]) || n > 3)
+			return -ENOENT;
+		strcpy(out->value, parts[1]);
+		out->kind = n == 2 ? NODE_OFFERS_DIR : NODE_OFFER;
+		return n == 2 || e164_parse(parts[2], out->digits) == 0 ? 0 : -ENOENT;
+	}
+	return -ENOENT;
 }
 
 bool tree_is_dir(enum node_kind kind)
 {
-	return kind == NODE_ROOT || kind == NODE_NUMBERS_DIR || kind == NODE_PENDING_DIR;
+	return kind == NODE_ROOT || kind == NODE_LIST_DIR || kind == NODE_GROUPS_DIR || kind == NODE_INVENTORY_DIR ||
+	       kind == NODE_OFFERS_DIR;
+}
+
+bool tree_in_numbers(const struct node *node)
+{
+	return (node->kind == NODE_LIST_DIR || node->kind == NODE_NUMBER) && node->filter.view == VIEW_ALL &&
+	       node->filter.status == NUMBER_ACTIVE;
 }

@@ -1,36 +1,53 @@
-/* tree.h — the mounted tree (DESIGN §1): which node a path names.  Names
- * are validated here, so no invalid number ever reaches the core. */
+/* tree.h — the mounted tree (DESIGN §1 and the views): which node a path
+ * names.  Names are validated here, so nothing invalid reaches the core. */
 #ifndef VOBIZFS_TREE_H
 #define VOBIZFS_TREE_H
 
+#include "catalog.h"
 #include "e164.h"
+#include "number.h"
 
 #include <stdbool.h>
 
 enum node_kind {
 	NODE_ROOT,
-	NODE_NUMBERS_DIR, /* numbers/ */
-	NODE_NUMBER,      /* numbers/N */
-	NODE_PENDING_DIR, /* pending-release/ (current dialect only) */
-	NODE_PENDING,     /* pending-release/N */
-	NODE_STATUS,      /* .status */
+	NODE_STATUS,        /* .status */
+	NODE_LIST_DIR,      /* a directory of numbers: numbers/, pending-release/, unassigned/,
+			       by-trunk/ID/, by-country/CC/ */
+	NODE_NUMBER,        /* a number in one of them */
+	NODE_GROUPS_DIR,    /* by-trunk/, by-country/ */
+	NODE_INVENTORY_DIR, /* inventory/ */
+	NODE_OFFERS_DIR,    /* inventory/CC/ */
+	NODE_OFFER,         /* inventory/CC/N */
 };
 
 struct node {
 	enum node_kind kind;
-	char digits[E164_BUFSIZE]; /* for NODE_NUMBER and NODE_PENDING */
+	/* For NODE_LIST_DIR and NODE_NUMBER: which numbers the directory shows.
+	 * For NODE_GROUPS_DIR: filter.view says which grouping. */
+	struct catalog_filter filter;
+	char value[ROUTE_ID_MAX + 1]; /* the trunk id or country code; filter.value points here */
+	char digits[E164_BUFSIZE];    /* for NODE_NUMBER and NODE_OFFER */
 };
 
 #define TREE_NUMBERS "numbers"
 #define TREE_PENDING "pending-release"
 #define TREE_STATUS ".status"
+#define TREE_UNASSIGNED "unassigned"
+#define TREE_BY_TRUNK "by-trunk"
+#define TREE_BY_COUNTRY "by-country"
+#define TREE_INVENTORY "inventory"
 
 /* Resolve PATH ("/numbers/919876543210"; "+919876543210" is accepted too).
  * WITH_PENDING says whether pending-release/ exists.  Returns 0, or -ENOENT
- * for anything else, including every name that is not a valid number. */
+ * for anything else, including every name that is not a valid number.
+ * Pure; OUT may not be copied (filter.value points into it). */
 int tree_resolve(const char *path, bool with_pending, struct node *out);
 
 /* True for the kinds that are directories. */
 bool tree_is_dir(enum node_kind kind);
+
+/* True when NODE is numbers/ or a file in it: where mv puts a number. */
+bool tree_in_numbers(const struct node *node);
 
 #endif

@@ -12,7 +12,10 @@
 struct api;
 struct audit;
 struct catalog;
+struct inventory;
+struct purchaser;
 struct releaser;
+struct router;
 
 struct vobizfs {
 	struct config cfg;
@@ -20,6 +23,9 @@ struct vobizfs {
 	struct catalog *catalog;
 	struct audit *audit;
 	struct releaser *releaser;
+	struct router *router;
+	struct inventory *inventory;
+	struct purchaser *purchaser;
 	time_t mounted_at;
 	uid_t uid; /* owner of every file: the mounting user */
 	gid_t gid;

@@ -7,7 +7,9 @@
 #include "errmap.h"
 #include "http.h"
 #include "log.h"
+#include "number.h"
 
+#include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <pthread.h>
@@ -77,6 +79,12 @@ static long backoff_ms(unsigned attempt)
 	if (cap > BACKOFF_CAP_MS)
 		cap = BACKOFF_CAP_MS;
 	return cap / 2 + rand_r(&seed) % (cap / 2 + 1);
+}
+
+static void copy_message(const cJSON *message, struct api_outcome *out)
+{
+	if (cJSON_IsString(message))
+		snprintf(out->message, sizeof(out->message), "%s", message->valuestring);
 }
 
 static const char *url_path(const char *url, const struct config *cfg)
@@ -182,9 +190,16 @@ void api_counters(struct api *api, struct api_counters *out)
 	out->failures = atomic_load(&api->failures);
 }
 
-int api_list_page(struct api *api, long page, long per_page, const char *search, int64_t deadline,
+/* Country codes are two ASCII capitals before they go into a URL. */
+static bool valid_country(const char *cc)
+{
+	return cc && strlen(cc) == 2 && cc[0] >= 'A' && cc[0] <= 'Z' && cc[1] >= 'A' && cc[1] <= 'Z';
+}
+
+int api_list_page(struct api *api, const struct listing_query *q, long page, long per_page, int64_t deadline,
 		  struct list_page *out)
 {
+	const char *search = q->search;
 	struct http_response resp;
 	struct api_outcome outcome;
 	char url[URL_MAX];
@@ -193,8 +208,15 @@ int api_list_page(struct api *api, long page, long per_page, const char *search,
 	*out = (struct list_page){ 0 };
 	if (search && !(strspn(search, "0123456789") == strlen(search) && strlen(search) <= E164_MAX_DIGITS))
 		return -EINVAL;
-	snprintf(url, sizeof(url), "%s/api/v1/Account/%s/numbers?page=%ld&per_page=%ld%s%s", api->cfg->base_url,
-		 api->cfg->auth_id, page, per_page, search ? "&search=" : "", search ? search : "");
+	if (q->country && !valid_country(q->country))
+		return -EINVAL;
+	if (q->country)
+		snprintf(url, sizeof(url), "%s/api/v1/Account/%s/inventory/numbers?country=%s&page=%ld&per_page=%ld",
+			 api->cfg->base_url, api->cfg->auth_id, q->country, page, per_page);
+	else
+		snprintf(url, sizeof(url), "%s/api/v1/Account/%s/numbers?page=%ld&per_page=%ld%s%s",
+			 api->cfg->base_url, api->cfg->auth_id, page, per_page, search ? "&search=" : "",
+			 search ? search : "");
 	ret = api_call(api, "GET", url, NULL, CALL_READ, deadline, &resp, &outcome);
 	if (ret == 0) {
 		ret = apijson_parse_list_page(resp.body, resp.len, out);
@@ -209,9 +231,13 @@ int api_list_page(struct api *api, long page, long per_page, const char *search,
 	return ret;
 }
 
-/* A state-changing call on one number; SUFFIX follows the number's segment. */
-static int number_call(struct api *api, const char *method, const char *account, const char *digits,
-		       bool plus, const char *suffix, int64_t deadline, struct api_outcome *out)
+/* A state-changing call on one number: METHOD on
+ * {base}/api/v1/{ACCOUNT}/{auth_id}/numbers/[%2B]{digits}{SUFFIX} with an
+ * optional JSON BODY.  RESP, when not NULL, receives the answer (the caller
+ * frees it). */
+static int number_call(struct api *api, const char *method, const char *account, const char *digits, bool plus,
+		       const char *suffix, const char *body, int64_t deadline, struct api_outcome *out,
+		       struct http_response *keep)
 {
 	struct http_response resp;
 	char url[URL_MAX];
@@ -222,11 +248,14 @@ static int number_call(struct api *api, const char *method, const char *account,
 		return -EINVAL; /* never reaches a URL */
 	snprintf(url, sizeof(url), "%s/api/v1/%s/%s/numbers/%s%s%s", api->cfg->base_url, account, api->cfg->auth_id,
 		 plus ? "%2B" : "", digits, suffix);
-	ret = api_call(api, method, url, NULL, CALL_WRITE, deadline, &resp, out);
+	ret = api_call(api, method, url, body, CALL_WRITE, deadline, &resp, out);
 	if (ret == 0 && apijson_parse_release(resp.body, resp.len, &out->answer) < 0)
 		log_warn("%s %s: HTTP %ld with an unreadable body; the call succeeded", method,
 			 url_path(url, api->cfg), resp.status);
-	http_response_free(&resp);
+	if (keep)
+		*keep = resp;
+	else
+		http_response_free(&resp);
 	return ret;
 }
 
@@ -235,10 +264,69 @@ int api_release(struct api *api, const char *digits, bool immediate, int64_t dea
 	bool current = api->cfg->dialect == API_DIALECT_CURRENT;
 
 	return number_call(api, "DELETE", "Account", digits, current, current && immediate ? "?immediate=true" : "",
-			   deadline, out);
+			   NULL, deadline, out, NULL);
 }
 
 int api_cancel_release(struct api *api, const char *digits, int64_t deadline, struct api_outcome *out)
 {
-	return number_call(api, "POST", "account", digits, true, "/cancel-release", deadline, out);
+	return number_call(api, "POST", "account", digits, true, "/cancel-release", NULL, deadline, out, NULL);
+}
+
+/* {"KEY":"VALUE"}, with VALUE already known to be a plain id. */
+static void id_body(char *buf, size_t len, const char *key, const char *value)
+{
+	snprintf(buf, len, "{\"%s\":\"%s\"}", key, value);
+}
+
+int api_set_trunk(struct api *api, const char *digits, const char *trunk, int64_t deadline, struct api_outcome *out)
+{
+	char body[ROUTE_ID_MAX + 32];
+
+	*out = (struct api_outcome){ 0 };
+	if (!trunk)
+		return number_call(api, "DELETE", "Account", digits, true, "/assign", NULL, deadline, out, NULL);
+	if (!route_id_valid(trunk))
+		return -EINVAL;
+	id_body(body, sizeof(body), "trunk_group_id", trunk);
+	return number_call(api, "POST", "Account", digits, true, "/assign", body, deadline, out, NULL);
+}
+
+int api_set_application(struct api *api, const char *digits, const char *app, int64_t deadline,
+			struct api_outcome *out)
+{
+	char body[ROUTE_ID_MAX + 32];
+
+	*out = (struct api_outcome){ 0 };
+	if (!app)
+		return number_call(api, "DELETE", "account", digits, true, "/application", NULL, deadline, out, NULL);
+	if (!route_id_valid(app))
+		return -EINVAL;
+	id_body(body, sizeof(body), "application_id", app);
+	return number_call(api, "POST", "account", digits, true, "/application", body, deadline, out, NULL);
+}
+
+int api_purchase(struct api *api, const char *digits, int64_t deadline, struct api_outcome *out,
+		 struct number **number)
+{
+	struct http_response resp = { 0 };
+	char url[URL_MAX], body[E164_BUFSIZE + 16];
+	cJSON *root;
+	int ret;
+
+	*number = NULL;
+	*out = (struct api_outcome){ 0 };
+	if (!e164_is_digits(digits))
+		return -EINVAL;
+	snprintf(url, sizeof(url), "%s/api/v1/Account/%s/numbers/purchase-from-inventory", api->cfg->base_url,
+		 api->cfg->auth_id);
+	snprintf(body, sizeof(body), "{\"e164\":\"+%s\"}", digits);
+	ret = api_call(api, "POST", url, body, CALL_WRITE, deadline, &resp, out);
+	if (ret == 0) {
+		root = cJSON_ParseWithLength(resp.body ? resp.body : "", resp.len);
+		*number = number_from_item(cJSON_GetObjectItemCaseSensitive(root, "number"));
+		copy_message(cJSON_GetObjectItemCaseSensitive(root, "message"), out);
+		cJSON_Delete(root);
+	}
+	http_response_free(&resp);
+	return ret;
 }

@@ -8,6 +8,7 @@
 
 #include "apijson.h"
 #include "config.h"
+#include "listing.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -19,12 +20,13 @@ struct api;
 struct api *api_new(const struct config *cfg, char *err, size_t errlen);
 void api_free(struct api *api);
 
-/* Fetch one page of the listing (PER_PAGE ≤ 100).  SEARCH, when not NULL, must
- * be digits and narrows the listing to numbers containing them.
+/* Fetch one page (PER_PAGE ≤ 100) of the listing Q names: the account's
+ * numbers (Q->search, digits, narrows it) or the inventory of Q->country.
  * Returns 0 with OUT filled (free with list_page_free()), or a negative errno
  * once the deadline is spent: -EACCES (refused credentials), -EAGAIN (still
- * rate limited), -ETIMEDOUT, -EIO (server errors, bad bodies, transport). */
-int api_list_page(struct api *api, long page, long per_page, const char *search, int64_t deadline,
+ * rate limited), -ETIMEDOUT, -EIO (server errors, bad bodies, transport),
+ * -EINVAL (a query that must not reach a URL). */
+int api_list_page(struct api *api, const struct listing_query *q, long page, long per_page, int64_t deadline,
 		  struct list_page *out);
 
 /* What a state-changing call learned, for the caller and the audit log. */
@@ -54,5 +56,21 @@ int api_release(struct api *api, const char *digits, bool immediate, int64_t dea
 
 /* Cancel a pending release (current dialect).  Same conventions. */
 int api_cancel_release(struct api *api, const char *digits, int64_t deadline, struct api_outcome *out);
+
+/* Route DIGITS to the trunk group TRUNK (POST .../assign), or off its trunk
+ * (TRUNK NULL: DELETE .../assign).  TRUNK must pass route_id_valid().
+ * Same conventions as api_release(). */
+int api_set_trunk(struct api *api, const char *digits, const char *trunk, int64_t deadline, struct api_outcome *out);
+
+/* Attach DIGITS to the application APP (POST .../application), or detach it
+ * (APP NULL: DELETE).  Same conventions. */
+int api_set_application(struct api *api, const char *digits, const char *app, int64_t deadline,
+			struct api_outcome *out);
+
+/* Rent DIGITS from the inventory (POST .../purchase-from-inventory).  On
+ * success *NUMBER is the new number from the answer (or NULL when the answer
+ * carried none); the caller frees it.  Same conventions. */
+int api_purchase(struct api *api, const char *digits, int64_t deadline, struct api_outcome *out,
+		 struct number **number);
 
 #endif

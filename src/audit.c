@@ -2,6 +2,7 @@
  * descriptor, synced before the caller goes on. */
 #include "audit.h"
 
+#include "errmap.h"
 #include "log.h"
 #include "timefmt.h"
 
@@ -109,4 +110,31 @@ int audit_write(struct audit *a, const struct audit_entry *e)
 		log_error("cannot write the audit log: %s", strerror(-ret));
 	free(buf);
 	return ret;
+}
+
+int audit_intent(struct audit *audit, const char *action, const char *number, const struct caller *caller,
+		 bool dry_run)
+{
+	struct audit_entry e = {
+		.event = "intent", .action = action, .number = number, .caller = caller, .dry_run = dry_run
+	};
+
+	return audit_write(audit, &e);
+}
+
+int audit_outcome(struct audit *audit, const char *action, const char *number, const struct caller *caller,
+		  bool dry_run, long http_status, int err, const char *message)
+{
+	struct audit_entry e = {
+		.event = "outcome",
+		.action = action,
+		.number = number,
+		.caller = caller,
+		.dry_run = dry_run,
+		.http_status = http_status,
+		.result = errmap_name(err),
+		.message = message,
+	};
+
+	return audit_write(audit, &e);
 }

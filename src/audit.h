@@ -40,4 +40,12 @@ void audit_close(struct audit *audit);
  * Thread-safe: lines never interleave. */
 int audit_write(struct audit *audit, const struct audit_entry *entry);
 
+/* The two lines of one attempt, without building an entry: the intent (before
+ * the request) and the outcome (ERR 0 or a negative errno, HTTP_STATUS 0 when
+ * no answer arrived, MESSAGE optional).  Same return values as audit_write(). */
+int audit_intent(struct audit *audit, const char *action, const char *number, const struct caller *caller,
+		 bool dry_run);
+int audit_outcome(struct audit *audit, const char *action, const char *number, const struct caller *caller,
+		  bool dry_run, long http_status, int err, const char *message);
+
 #endif

@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -24,6 +25,8 @@ struct catalog {
 	struct api *api;
 	int64_t ttl_ms;
 	unsigned parallel;
+	char country[3]; /* "" for the account's numbers, else an inventory */
+	size_t max;
 
 	pthread_mutex_t lock; /* guards everything below */
 	pthread_cond_t refreshed;
@@ -37,7 +40,7 @@ struct catalog {
 	size_t nchanges;
 };
 
-struct catalog *catalog_new(struct api *api, unsigned ttl_s, unsigned parallel)
+struct catalog *catalog_new(struct api *api, unsigned ttl_s, unsigned parallel, const char *country, size_t max)
 {
 	struct catalog *cat = calloc(1, sizeof(*cat));
 	pthread_condattr_t attr;
@@ -51,6 +54,9 @@ struct catalog *catalog_new(struct api *api, unsigned ttl_s, unsigned parallel)
 	cat->api = api;
 	cat->ttl_ms = (int64_t)ttl_s * 1000;
 	cat->parallel = parallel;
+	cat->max = max;
+	if (country)
+		snprintf(cat->country, sizeof(cat->country), "%s", country);
 	pthread_mutex_init(&cat->lock, NULL);
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -88,7 +94,7 @@ static bool is_fresh(const struct catalog *cat)
 
 static struct number *number_dup(const struct number *n)
 {
-	size_t size = sizeof(*n) + n->json_len + 1;
+	size_t size = number_size(n);
 	struct number *copy = malloc(size);
 
 	if (copy)
@@ -123,6 +129,7 @@ static int join_refresh(struct catalog *cat, int64_t deadline)
 
 int catalog_refresh_if_stale(struct catalog *cat, int64_t deadline)
 {
+	struct listing_query query = { .country = cat->country[0] ? cat->country : NULL, .max = cat->max };
 	struct numtab fresh, old = { 0 };
 	int64_t started;
 	int ret = 0;
@@ -138,7 +145,7 @@ int catalog_refresh_if_stale(struct catalog *cat, int64_t deadline)
 		started = clock_now_ms();
 		pthread_mutex_unlock(&cat->lock);
 
-		ret = listing_fetch(cat->api, cat->parallel, NULL, deadline, &fresh);
+		ret = listing_fetch(cat->api, &query, cat->parallel, deadline, &fresh);
 
 		pthread_mutex_lock(&cat->lock);
 		if (ret == 0) {
@@ -159,6 +166,16 @@ int catalog_refresh_if_stale(struct catalog *cat, int64_t deadline)
 	return ret;
 }
 
+bool catalog_loaded(struct catalog *cat)
+{
+	bool loaded;
+
+	pthread_mutex_lock(&cat->lock);
+	loaded = cat->loaded_at != 0;
+	pthread_mutex_unlock(&cat->lock);
+	return loaded;
+}
+
 void catalog_invalidate(struct catalog *cat)
 {
 	pthread_mutex_lock(&cat->lock);
@@ -175,7 +192,51 @@ static void fill_info(const struct number *n, struct number_info *out)
 	out->ctime = n->updated_at;
 }
 
-int catalog_info(struct catalog *cat, const char *digits, struct number_info *out)
+static bool passes(const struct number *n, const struct catalog_filter *f)
+{
+	if (n->status != f->status)
+		return false;
+	switch (f->view) {
+	case VIEW_UNASSIGNED:
+		return !n->has_trunk && !n->has_app;
+	case VIEW_TRUNK:
+		return n->has_trunk && !strcmp(number_trunk(n), f->value);
+	case VIEW_COUNTRY:
+		return !strcmp(n->country, f->value);
+	default:
+		return true;
+	}
+}
+
+int catalog_find(struct catalog *cat, const char *digits, const struct catalog_filter *filter,
+		 struct number_info *out)
+{
+	const struct number *n;
+	int ret = -ENOENT;
+
+	pthread_mutex_lock(&cat->lock);
+	n = numtab_get(&cat->table, digits);
+	if (n && passes(n, filter)) {
+		fill_info(n, out);
+		ret = 0;
+	}
+	pthread_mutex_unlock(&cat->lock);
+	return ret;
+}
+
+/* The record's monthly_fee as text, "" when it has none. */
+static void fee_text(const struct number *n, char *buf, size_t len)
+{
+	const char *p = strstr(n->json, "\n\t\"monthly_fee\":\t");
+
+	buf[0] = '\0';
+	if (p) {
+		p += strlen("\n\t\"monthly_fee\":\t");
+		snprintf(buf, len, "%.*s", (int)strcspn(p, ",\n"), p);
+	}
+}
+
+int catalog_facts(struct catalog *cat, const char *digits, struct number_facts *out)
 {
 	const struct number *n;
 	int ret = -ENOENT;
@@ -183,7 +244,11 @@ int catalog_info(struct catalog *cat, const char *digits, struct number_info *ou
 	pthread_mutex_lock(&cat->lock);
 	n = numtab_get(&cat->table, digits);
 	if (n && n->status != NUMBER_RELEASED) {
-		fill_info(n, out);
+		out->has_trunk = n->has_trunk;
+		out->has_app = n->has_app;
+		snprintf(out->trunk, sizeof(out->trunk), "%s", number_trunk(n));
+		snprintf(out->app, sizeof(out->app), "%s", number_application(n));
+		fee_text(n, out->monthly_fee, sizeof(out->monthly_fee));
 		ret = 0;
 	}
 	pthread_mutex_unlock(&cat->lock);
@@ -210,7 +275,8 @@ int catalog_record(struct catalog *cat, const char *digits, char **json, size_t 
 	return ret;
 }
 
-int catalog_list(struct catalog *cat, enum number_status status, struct number_info **out, size_t *count)
+int catalog_list(struct catalog *cat, const struct catalog_filter *filter, struct number_info **out,
+		 size_t *count)
 {
 	struct number_info *list;
 	size_t n = 0;
@@ -221,7 +287,7 @@ int catalog_list(struct catalog *cat, enum number_status status, struct number_i
 		for (size_t i = 0; i < cat->table.count; i++) {
 			const struct number *num = cat->table.order[i];
 
-			if (num && num->status == status)
+			if (num && passes(num, filter))
 				fill_info(num, &list[n++]);
 		}
 	}
@@ -231,15 +297,83 @@ int catalog_list(struct catalog *cat, enum number_status status, struct number_i
 	return list ? 0 : -ENOMEM;
 }
 
-static const char *status_name(enum number_status status)
+void catalog_free_names(char **names)
 {
-	return status == NUMBER_PENDING_RELEASE ? "pending_release" : "active";
+	for (size_t i = 0; names && names[i]; i++)
+		free(names[i]);
+	free(names);
 }
 
-int catalog_set_status(struct catalog *cat, const char *digits, enum number_status status, const cJSON *extra)
+static bool has_name(char **names, size_t count, const char *name)
 {
-	struct number *n, *replacement = NULL;
+	for (size_t i = 0; i < count; i++)
+		if (!strcmp(names[i], name))
+			return true;
+	return false;
+}
+
+int catalog_groups(struct catalog *cat, enum catalog_view view, char ***out)
+{
+	char **names = NULL, **grown;
+	size_t count = 0;
+	int ret = 0;
+
+	pthread_mutex_lock(&cat->lock);
+	for (size_t i = 0; ret == 0 && i < cat->table.count; i++) {
+		const struct number *n = cat->table.order[i];
+		const char *name;
+
+		if (!n || n->status != NUMBER_ACTIVE)
+			continue;
+		name = view == VIEW_TRUNK ? number_trunk(n) : n->country;
+		if (!name[0] || has_name(names, count, name))
+			continue;
+		grown = realloc(names, (count + 2) * sizeof(*names));
+		if (!grown || !(grown[count] = strdup(name))) {
+			names = grown ? grown : names;
+			ret = -ENOMEM;
+			break;
+		}
+		names = grown;
+		names[++count] = NULL;
+	}
+	pthread_mutex_unlock(&cat->lock);
+	if (ret == 0 && !names && !(names = calloc(1, sizeof(*names))))
+		ret = -ENOMEM;
+	if (ret) {
+		if (names)
+			names[count] = NULL;
+		catalog_free_names(names);
+		names = NULL;
+	}
+	*out = names;
+	return ret;
+}
+
+/* Remember a change made while a refresh is in flight (see struct change).
+ * REPLACEMENT NULL: the number left.  Called with the lock held. */
+static int note_change(struct catalog *cat, const char *digits, const struct number *replacement)
+{
 	struct change *grown;
+
+	if (!cat->refreshing)
+		return 0;
+	grown = realloc(cat->changes, (cat->nchanges + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	cat->changes = grown;
+	grown[cat->nchanges].replacement = NULL;
+	if (replacement && !(grown[cat->nchanges].replacement = number_dup(replacement)))
+		return -ENOMEM;
+	memcpy(grown[cat->nchanges].digits, digits, E164_BUFSIZE);
+	cat->nchanges++;
+	return 0;
+}
+
+int catalog_patch(struct catalog *cat, const char *digits, const cJSON *patch)
+{
+	const cJSON *status = cJSON_GetObjectItemCaseSensitive(patch, "status");
+	struct number *n, *replacement = NULL;
 	int ret = 0;
 
 	pthread_mutex_lock(&cat->lock);
@@ -248,32 +382,32 @@ int catalog_set_status(struct catalog *cat, const char *digits, enum number_stat
 		ret = -ENOENT;
 		goto out;
 	}
-	if (status != NUMBER_RELEASED) {
-		replacement = number_with_status(n, status_name(status), extra);
-		if (!replacement) {
-			ret = -ENOMEM;
-			goto out;
-		}
+	if (!(cJSON_IsString(status) && number_status_parse(status->valuestring) == NUMBER_RELEASED) &&
+	    !(replacement = number_patched(n, patch))) {
+		ret = -ENOMEM;
+		goto out;
 	}
-	if (cat->refreshing) {
-		grown = realloc(cat->changes, (cat->nchanges + 1) * sizeof(*grown));
-		if (!grown || (replacement && !(grown[cat->nchanges].replacement = number_dup(replacement)))) {
-			cat->changes = grown ? grown : cat->changes;
-			free(replacement);
-			ret = -ENOMEM;
-			goto out;
-		}
-		cat->changes = grown;
-		if (!replacement)
-			grown[cat->nchanges].replacement = NULL;
-		memcpy(grown[cat->nchanges].digits, digits, E164_BUFSIZE);
-		cat->nchanges++;
+	if ((ret = note_change(cat, digits, replacement))) {
+		free(replacement);
+		goto out;
 	}
 	if (replacement)
 		numtab_put(&cat->table, replacement); /* cannot fail: the entry exists */
 	else
 		numtab_remove(&cat->table, digits);
 out:
+	pthread_mutex_unlock(&cat->lock);
+	return ret;
+}
+
+int catalog_add(struct catalog *cat, struct number *n)
+{
+	int ret;
+
+	pthread_mutex_lock(&cat->lock);
+	ret = note_change(cat, n->digits, n);
+	if (ret == 0)
+		ret = numtab_put(&cat->table, n);
 	pthread_mutex_unlock(&cat->lock);
 	return ret;
 }

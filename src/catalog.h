@@ -24,9 +24,33 @@ struct number_info {
 	time_t ctime;  /* updated_at */
 };
 
+/* Which numbers a directory shows. */
+enum catalog_view {
+	VIEW_ALL,        /* every number with the status */
+	VIEW_UNASSIGNED, /* routed to neither a trunk nor an application */
+	VIEW_TRUNK,      /* on the trunk group named by value */
+	VIEW_COUNTRY,    /* in the country named by value */
+};
+
+struct catalog_filter {
+	enum number_status status;
+	enum catalog_view view;
+	const char *value; /* for VIEW_TRUNK and VIEW_COUNTRY */
+};
+
+/* What the routing and renting rules need to know of a number. */
+struct number_facts {
+	bool has_trunk, has_app;
+	char trunk[ROUTE_ID_MAX + 1]; /* "" when absent or not a valid id */
+	char app[ROUTE_ID_MAX + 1];
+	char monthly_fee[32]; /* the record's monthly_fee as text, "" if none */
+};
+
 /* A catalog over API, trusting a listing for TTL_S seconds, fetching at most
- * PARALLEL pages at once.  Returns NULL when out of memory. */
-struct catalog *catalog_new(struct api *api, unsigned ttl_s, unsigned parallel);
+ * PARALLEL pages at once.  COUNTRY NULL: the account's numbers; otherwise
+ * the inventory of that country, at most MAX numbers.  Returns NULL when out
+ * of memory. */
+struct catalog *catalog_new(struct api *api, unsigned ttl_s, unsigned parallel, const char *country, size_t max);
 void catalog_free(struct catalog *cat);
 
 /* Make sure the listing is younger than the TTL and not invalidated,
@@ -35,28 +59,45 @@ void catalog_free(struct catalog *cat);
  * Thread-safe; the only catalog call that does network I/O. */
 int catalog_refresh_if_stale(struct catalog *cat, int64_t deadline);
 
-/* Drop trust in the listing: the next catalog_ensure() fetches it again
- * (touch on the directory, SIGHUP).  Async-signal-unsafe; thread-safe. */
+/* True once a listing has been read (whether or not it is still fresh). */
+bool catalog_loaded(struct catalog *cat);
+
+/* Drop trust in the listing: the next catalog_refresh_if_stale() fetches it
+ * again (touch on the directory, SIGHUP).  Thread-safe. */
 void catalog_invalidate(struct catalog *cat);
 
-/* Copy the info of DIGITS into OUT.  Returns 0 or -ENOENT (also for a number
- * whose status is released).  Thread-safe; no I/O. */
-int catalog_info(struct catalog *cat, const char *digits, struct number_info *out);
+/* Copy the info of DIGITS into OUT if it passes FILTER.  Returns 0 or
+ * -ENOENT.  Thread-safe; no I/O. */
+int catalog_find(struct catalog *cat, const char *digits, const struct catalog_filter *filter,
+		 struct number_info *out);
+
+/* The routing and fee of DIGITS (any status but released).  Returns 0 or -ENOENT. */
+int catalog_facts(struct catalog *cat, const char *digits, struct number_facts *out);
 
 /* A malloc'd copy of the record of DIGITS (LEN bytes, NUL-terminated); the
  * caller frees it.  Returns 0, -ENOENT, -ENOMEM.  Thread-safe; no I/O. */
 int catalog_record(struct catalog *cat, const char *digits, char **json, size_t *len);
 
-/* A malloc'd array of the info of every number with STATUS, in listing
+/* A malloc'd array of the info of every number passing FILTER, in listing
  * order; the caller frees it.  Returns 0 or -ENOMEM.  Thread-safe; no I/O. */
-int catalog_list(struct catalog *cat, enum number_status status, struct number_info **out, size_t *count);
+int catalog_list(struct catalog *cat, const struct catalog_filter *filter, struct number_info **out,
+		 size_t *count);
+
+/* The distinct trunk ids (VIEW_TRUNK) or countries (VIEW_COUNTRY) of the
+ * active numbers, as a malloc'd NULL-terminated array of malloc'd strings
+ * (free with catalog_free_names()).  Returns 0 or -ENOMEM. */
+int catalog_groups(struct catalog *cat, enum catalog_view view, char ***names);
+void catalog_free_names(char **names);
 
 /* Record a change made through the mount, so it shows at once and survives a
- * listing that was already in flight: the number left the account (STATUS =
- * NUMBER_RELEASED) or changed status (its record gets "status" and the
- * fields of EXTRA, a cJSON object or NULL).  Returns 0, -ENOENT, -ENOMEM. */
-int catalog_set_status(struct catalog *cat, const char *digits, enum number_status status,
-		       const struct cJSON *extra);
+ * listing already in flight: PATCH (a JSON object) is merged into the
+ * record of DIGITS; a "status" of "released" removes the number.
+ * Returns 0, -ENOENT, -ENOMEM. */
+int catalog_patch(struct catalog *cat, const char *digits, const struct cJSON *patch);
+
+/* Add N (a new number: a purchase), taking ownership on success, or replace
+ * the number with its digits.  Returns 0 or -ENOMEM. */
+int catalog_add(struct catalog *cat, struct number *n);
 
 /* Seconds since the listing was fetched (-1: never) and its size. */
 void catalog_stats(struct catalog *cat, long *age_s, size_t *count);

@@ -17,7 +17,7 @@
 /* The pages after the first, shared by the worker threads. */
 struct page_fetch {
 	struct api *api;
-	const char *search;
+	const struct listing_query *q;
 	int64_t deadline;
 	long per_page, total, pages;
 	struct list_page *results; /* index = page number */
@@ -39,7 +39,7 @@ static void *fetch_pages(void *arg)
 
 	while (!atomic_load(&f->err) && (page = atomic_fetch_add(&f->next_page, 1)) <= f->pages) {
 		struct list_page *r = &f->results[page];
-		int ret = api_list_page(f->api, page, f->per_page, f->search, f->deadline, r);
+		int ret = api_list_page(f->api, f->q, page, f->per_page, f->deadline, r);
 
 		if (ret == 0 && (r->total != f->total || (long)(r->count + r->skipped) != expected_items(f, page)))
 			ret = -ESTALE;
@@ -89,20 +89,22 @@ static int collect(struct page_fetch *f, struct list_page *first, struct numtab 
 	return ret;
 }
 
-static int fetch_once(struct api *api, unsigned parallel, const char *search, int64_t deadline,
+static int fetch_once(struct api *api, const struct listing_query *q, unsigned parallel, int64_t deadline,
 		      struct numtab *out)
 {
-	struct page_fetch f = { .api = api, .search = search, .deadline = deadline, .next_page = 2 };
+	struct page_fetch f = { .api = api, .q = q, .deadline = deadline, .next_page = 2 };
 	struct list_page first;
 	int ret;
 
-	ret = api_list_page(api, 1, LISTING_PER_PAGE, search, deadline, &first);
+	ret = api_list_page(api, q, 1, LISTING_PER_PAGE, deadline, &first);
 	if (ret)
 		return ret;
 	f.total = first.total;
 	/* Honour a server that pages smaller than asked. */
 	f.per_page = first.per_page > 0 && first.per_page <= LISTING_PER_PAGE ? first.per_page : LISTING_PER_PAGE;
 	f.pages = f.total == 0 ? 1 : (f.total + f.per_page - 1) / f.per_page;
+	if (q->max && f.pages > (long)((q->max + (size_t)f.per_page - 1) / (size_t)f.per_page))
+		f.pages = (long)((q->max + (size_t)f.per_page - 1) / (size_t)f.per_page);
 	if ((long)(first.count + first.skipped) != expected_items(&f, 1)) {
 		ret = -ESTALE;
 		goto out;
@@ -124,13 +126,14 @@ out:
 	return ret;
 }
 
-int listing_fetch(struct api *api, unsigned parallel, const char *search, int64_t deadline, struct numtab *out)
+int listing_fetch(struct api *api, const struct listing_query *q, unsigned parallel, int64_t deadline,
+		  struct numtab *out)
 {
 	int ret = -ESTALE;
 
 	*out = (struct numtab){ 0 };
 	for (int attempt = 0; attempt < LISTING_ATTEMPTS && ret == -ESTALE; attempt++) {
-		ret = fetch_once(api, parallel ? parallel : 1, search, deadline, out);
+		ret = fetch_once(api, q, parallel ? parallel : 1, deadline, out);
 		if (ret == -ESTALE)
 			log_info("the listing changed while it was read; reading it again");
 	}

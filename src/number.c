@@ -31,47 +31,93 @@ static time_t field_time(const cJSON *item, const char *name)
 	return 0;
 }
 
+bool route_id_valid(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	return n > 0 && n <= ROUTE_ID_MAX &&
+	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
+/* A routing field: present (not null) or not, and its value when it is a
+ * valid id. */
+static const char *route_field(const cJSON *item, const char *name, bool *present)
+{
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(item, name);
+
+	*present = f && !cJSON_IsNull(f);
+	return cJSON_IsString(f) && route_id_valid(f->valuestring) ? f->valuestring : "";
+}
+
 struct number *number_from_item(const cJSON *item)
 {
 	const cJSON *e164 = cJSON_GetObjectItemCaseSensitive(item, "e164");
 	const cJSON *status = cJSON_GetObjectItemCaseSensitive(item, "status");
+	const cJSON *country = cJSON_GetObjectItemCaseSensitive(item, "country");
+	const char *trunk, *app;
+	bool has_trunk, has_app;
 	char digits[E164_BUFSIZE];
 	struct number *n;
+	size_t len, tlen, alen;
 	char *json;
-	size_t len;
 
 	if (!cJSON_IsObject(item) || !cJSON_IsString(e164) || e164_parse(e164->valuestring, digits) < 0)
 		return NULL;
+	trunk = route_field(item, "trunk_group_id", &has_trunk);
+	app = route_field(item, "application_id", &has_app);
+	tlen = strlen(trunk);
+	alen = strlen(app);
 	json = cJSON_Print(item);
 	if (!json)
 		return NULL;
 	len = strlen(json);
-	n = malloc(sizeof(*n) + len + 2);
+	n = malloc(sizeof(*n) + len + 2 + tlen + 1 + alen + 1);
 	if (n) {
 		memcpy(n->digits, digits, sizeof(digits));
-		n->status = number_status_parse(cJSON_IsString(status) ? status->valuestring : NULL);
+		n->country[0] = '\0';
+		if (cJSON_IsString(country) && strlen(country->valuestring) == 2)
+			memcpy(n->country, country->valuestring, 3);
+		n->status = (uint8_t)number_status_parse(cJSON_IsString(status) ? status->valuestring : NULL);
+		n->has_trunk = has_trunk;
+		n->has_app = has_app;
+		n->trunk_len = (uint8_t)tlen;
+		n->app_len = (uint8_t)alen;
 		n->purchased_at = field_time(item, "purchased_at");
 		n->updated_at = field_time(item, "updated_at");
 		memcpy(n->json, json, len);
 		n->json[len] = '\n';
 		n->json[len + 1] = '\0';
 		n->json_len = (uint32_t)len + 1;
+		memcpy(n->json + len + 2, trunk, tlen + 1);
+		memcpy(n->json + len + 2 + tlen + 1, app, alen + 1);
 	}
 	cJSON_free(json);
 	return n;
 }
 
-struct number *number_with_status(const struct number *n, const char *status, const cJSON *extra)
+size_t number_size(const struct number *n)
+{
+	return sizeof(*n) + n->json_len + 1 + n->trunk_len + 1 + n->app_len + 1;
+}
+
+const char *number_trunk(const struct number *n)
+{
+	return n->json + n->json_len + 1;
+}
+
+const char *number_application(const struct number *n)
+{
+	return n->json + n->json_len + 1 + n->trunk_len + 1;
+}
+
+struct number *number_patched(const struct number *n, const cJSON *patch)
 {
 	cJSON *item = cJSON_Parse(n->json), *field;
 	struct number *copy = NULL;
 
 	if (!item)
 		return NULL;
-	cJSON_DeleteItemFromObjectCaseSensitive(item, "status");
-	if (!cJSON_AddStringToObject(item, "status", status))
-		goto out;
-	cJSON_ArrayForEach(field, extra)
+	cJSON_ArrayForEach(field, patch)
 	{
 		cJSON *dup = field->string ? cJSON_Duplicate(field, 1) : NULL;
 
@@ -89,6 +135,7 @@ out:
 	return copy;
 }
 
+/* Copy an xattr value out, the getxattr(2) way: SIZE 0 asks for the length. */
 static ssize_t put(const char *value, size_t vlen, char *buf, size_t size)
 {
 	if (size == 0)

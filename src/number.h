@@ -6,6 +6,7 @@
 
 #include "e164.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -19,25 +20,47 @@ enum number_status {
 	NUMBER_RELEASED,        /* gone; never shown */
 };
 
+/* Longest trunk group or application id vobizfs accepts or names a view by. */
+#define ROUTE_ID_MAX 64
+
 struct number {
 	char digits[E164_BUFSIZE];
-	enum number_status status;
+	char country[3];     /* ISO 3166 alpha-2, or "" */
+	uint8_t status;      /* enum number_status */
+	bool has_trunk;      /* trunk_group_id is not null */
+	bool has_app;        /* application_id is not null */
+	uint8_t trunk_len;   /* bytes of the trunk id kept after json, 0 if not a valid id */
+	uint8_t app_len;     /* likewise for the application id */
 	time_t purchased_at; /* st_mtime; 0 when the record has none */
 	time_t updated_at;   /* st_ctime */
 	uint32_t json_len;   /* bytes in json, including the final newline */
-	char json[];         /* NUL-terminated pretty JSON ending in '\n' */
+	char json[];         /* pretty JSON ending in '\n', NUL, then the trunk
+				id and the application id, each NUL-terminated */
 };
 
-/* Build a number from one item of a listing.  The item's "e164" must be a
- * valid E.164 string (with or without '+'); otherwise NULL is returned and
- * nothing is allocated.  Returns a malloc'd number the caller frees with
- * free(), or NULL (bad item or out of memory).  Pure. */
+/* Build a number from one item of a listing (or of the inventory).  The
+ * item's "e164" must be a valid E.164 string (with or without '+');
+ * otherwise NULL is returned and nothing is allocated.  Returns a malloc'd
+ * number the caller frees with free(), or NULL (bad item or out of memory).
+ * Pure. */
 struct number *number_from_item(const struct cJSON *item);
 
-/* A copy of N whose record has "status" set to STATUS and every field of
- * EXTRA (a JSON object, may be NULL) merged in: how a release or a cancel is
- * reflected at once, before the next listing.  Returns NULL on failure. */
-struct number *number_with_status(const struct number *n, const char *status, const struct cJSON *extra);
+/* Bytes N occupies (for copying it). */
+size_t number_size(const struct number *n);
+
+/* The trunk group id and the application id, "" when absent or not a valid
+ * id.  The strings live inside N. */
+const char *number_trunk(const struct number *n);
+const char *number_application(const struct number *n);
+
+/* A copy of N whose record has every field of PATCH (a JSON object) merged
+ * in — how a change made through the mount shows before the next listing.
+ * Returns NULL on failure. */
+struct number *number_patched(const struct number *n, const struct cJSON *patch);
+
+/* True when S can name a trunk group or application: 1 to ROUTE_ID_MAX
+ * characters of [A-Za-z0-9_-].  Pure. */
+bool route_id_valid(const char *s);
 
 /* The status named by the API's "status" string. */
 enum number_status number_status_parse(const char *s);

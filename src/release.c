@@ -109,21 +109,10 @@ static void unclaim(struct releaser *r, int slot)
 	pthread_mutex_unlock(&r->lock);
 }
 
-static int audit_outcome(struct releaser *r, const char *action, const char *digits, const struct caller *caller,
+static void audit_result(struct releaser *r, const char *action, const char *digits, const struct caller *caller,
 			 long http_status, int err, const char *message)
 {
-	struct audit_entry e = {
-		.event = "outcome",
-		.action = action,
-		.number = digits,
-		.caller = caller,
-		.dry_run = r->cfg->dry_run,
-		.http_status = http_status,
-		.result = errmap_name(err),
-		.message = message,
-	};
-
-	return audit_write(r->audit, &e);
+	audit_outcome(r->audit, action, digits, caller, r->cfg->dry_run, http_status, err, message);
 }
 
 /* The answer was lost: read the number's state from a fresh, narrow listing.
@@ -131,9 +120,10 @@ static int audit_outcome(struct releaser *r, const char *action, const char *dig
  * errno when the listing cannot be read either. */
 static int observe(struct releaser *r, const char *digits, int64_t deadline)
 {
+	struct listing_query query = { .search = digits };
 	struct numtab found;
 	const struct number *n;
-	int ret = listing_fetch(r->api, 1, digits, deadline, &found);
+	int ret = listing_fetch(r->api, &query, 1, deadline, &found);
 
 	if (ret)
 		return ret;
@@ -151,20 +141,27 @@ static int64_t verify_reserve_ms(const struct config *cfg)
 	return reserve > 5000 ? 5000 : reserve;
 }
 
-/* Reflect what became of DIGITS in the catalog. */
+/* Reflect what became of DIGITS in the catalog at once. */
 static void record_status(struct releaser *r, const char *digits, enum number_status status,
 			  const struct release_answer *answer)
 {
-	cJSON *extra = NULL;
+	static const char *const names[] = { "active", "pending_release", "released" };
+	cJSON *patch = cJSON_CreateObject();
 
-	if (status == NUMBER_PENDING_RELEASE && answer && (extra = cJSON_CreateObject())) {
+	if (!patch || !cJSON_AddStringToObject(patch, "status", names[status]))
+		goto out;
+	if (status == NUMBER_PENDING_RELEASE && answer) {
 		if (answer->cooldown_ends_at[0])
-			cJSON_AddStringToObject(extra, "cooldown_ends_at", answer->cooldown_ends_at);
+			cJSON_AddStringToObject(patch, "cooldown_ends_at", answer->cooldown_ends_at);
 		if (answer->has_release_fee)
-			cJSON_AddNumberToObject(extra, "release_fee", answer->release_fee);
+			cJSON_AddNumberToObject(patch, "release_fee", answer->release_fee);
 	}
-	catalog_set_status(r->catalog, digits, status, extra);
-	cJSON_Delete(extra);
+	if (catalog_patch(r->catalog, digits, patch) == 0)
+		goto out;
+	/* Out of memory: better a fresh listing than a stale entry. */
+	catalog_invalidate(r->catalog);
+out:
+	cJSON_Delete(patch);
 }
 
 /* The network part of a release, after the guards.  Fills *STATUS. */
@@ -211,9 +208,7 @@ static int send_release(struct releaser *r, const char *digits, int64_t deadline
 
 int release_number(struct releaser *r, const char *digits, const struct caller *caller, int64_t deadline)
 {
-	struct audit_entry intent = {
-		.event = "intent", .action = "release", .number = digits, .caller = caller, .dry_run = r->cfg->dry_run
-	};
+	struct catalog_filter held = { .status = NUMBER_ACTIVE };
 	struct number_info info;
 	char message[256] = "";
 	long status = 0;
@@ -227,18 +222,18 @@ int release_number(struct releaser *r, const char *digits, const struct caller *
 		return -ENOENT;
 	if (config_is_protected(r->cfg, digits)) {
 		log_warn("release of %s refused: the number is protected by [release] protect", digits);
-		audit_outcome(r, "release", digits, caller, 0, -EPERM, "protected");
+		audit_result(r, "release", digits, caller, 0, -EPERM, "protected");
 		atomic_fetch_add(&r->refused, 1);
 		return -EPERM;
 	}
 	waited = claim(r, digits, deadline, &slot);
 	if (waited < 0)
 		return waited;
-	if (catalog_info(r->catalog, digits, &info) < 0 || info.status != NUMBER_ACTIVE) {
+	if (catalog_find(r->catalog, digits, &held, &info) < 0) {
 		ret = -ENOENT; /* released meanwhile, perhaps by the call we waited for */
 		goto out;
 	}
-	ret = audit_write(r->audit, &intent);
+	ret = audit_intent(r->audit, "release", digits, caller, r->cfg->dry_run);
 	if (ret) {
 		log_error("release of %s refused: the intent could not be audited", digits);
 		atomic_fetch_add(&r->refused, 1);
@@ -247,13 +242,13 @@ int release_number(struct releaser *r, const char *digits, const struct caller *
 	}
 	if (r->cfg->dry_run) {
 		log_info("dry run: would release %s (requested by %s, pid %d)", digits, caller->comm, (int)caller->pid);
-		audit_outcome(r, "release", digits, caller, 0, 0, "dry run: no request sent");
+		audit_result(r, "release", digits, caller, 0, 0, "dry run: no request sent");
 		atomic_fetch_add(&r->dry_runs, 1);
 		ret = 0;
 		goto out;
 	}
 	ret = send_release(r, digits, deadline, &status, message, sizeof(message));
-	audit_outcome(r, "release", digits, caller, status, ret, message[0] ? message : NULL);
+	audit_result(r, "release", digits, caller, status, ret, message[0] ? message : NULL);
 	atomic_fetch_add(ret == 0 ? &r->released : &r->failed, 1);
 	if (ret == 0)
 		log_info("released %s (requested by %s, pid %d)", digits, caller->comm, (int)caller->pid);
@@ -264,10 +259,7 @@ out:
 
 int release_cancel(struct releaser *r, const char *digits, const struct caller *caller, int64_t deadline)
 {
-	struct audit_entry intent = {
-		.event = "intent", .action = "cancel-release", .number = digits, .caller = caller,
-		.dry_run = r->cfg->dry_run
-	};
+	struct catalog_filter pending = { .status = NUMBER_PENDING_RELEASE };
 	struct api_outcome out;
 	struct number_info info;
 	int ret, slot, waited;
@@ -279,16 +271,16 @@ int release_cancel(struct releaser *r, const char *digits, const struct caller *
 	waited = claim(r, digits, deadline, &slot);
 	if (waited < 0)
 		return waited;
-	if (catalog_info(r->catalog, digits, &info) < 0 || info.status != NUMBER_PENDING_RELEASE) {
+	if (catalog_find(r->catalog, digits, &pending, &info) < 0) {
 		ret = -ENOENT;
 		goto out;
 	}
-	if ((ret = audit_write(r->audit, &intent))) {
+	if ((ret = audit_intent(r->audit, "cancel-release", digits, caller, r->cfg->dry_run))) {
 		ret = -EIO;
 		goto out;
 	}
 	if (r->cfg->dry_run) {
-		audit_outcome(r, "cancel-release", digits, caller, 0, 0, "dry run: no request sent");
+		audit_result(r, "cancel-release", digits, caller, 0, 0, "dry run: no request sent");
 		goto out;
 	}
 	/* A cancel repeated is harmless (409 at worst), but we still send it once
@@ -300,7 +292,7 @@ int release_cancel(struct releaser *r, const char *digits, const struct caller *
 	}
 	else if (out.unknown)
 		catalog_invalidate(r->catalog);
-	audit_outcome(r, "cancel-release", digits, caller, out.http_status, ret, out.message[0] ? out.message : NULL);
+	audit_result(r, "cancel-release", digits, caller, out.http_status, ret, out.message[0] ? out.message : NULL);
 out:
 	unclaim(r, slot);
 	return ret;
