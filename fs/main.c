@@ -195,8 +195,7 @@ int main(int argc, char *argv[])
 		goto out_core;
 
 	/* Mode bits are always enforced, so allow_other never lets others release. */
-	if (fuse_opt_add_arg(&args, "-odefault_permissions") < 0 ||
-	    fuse_opt_add_arg(&args, "-osubtype=vobizfs") < 0 ||
+	if (fuse_opt_add_arg(&args, "-odefault_permissions") < 0 || fuse_opt_add_arg(&args, "-osubtype=vobizfs") < 0 ||
 	    (fs.cfg.read_only && !o.read_only && fuse_opt_add_arg(&args, "-oro") < 0))
 		goto out_core;
 	{

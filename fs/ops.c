@@ -281,7 +281,7 @@ static int vfs_opendir(const char *path, struct fuse_file_info *fi)
 /* The root's entries, in readdir order. */
 static size_t root_entries(const struct vobizfs *fs, const char **names)
 {
-	static const char *const fixed[] = { TREE_STATUS,    TREE_NUMBERS,    TREE_UNASSIGNED,
+	static const char *const fixed[] = { TREE_STATUS,   TREE_NUMBERS,    TREE_UNASSIGNED,
 					     TREE_BY_TRUNK, TREE_BY_COUNTRY, TREE_INVENTORY };
 	size_t n = 0;
 
@@ -367,7 +367,8 @@ static int vfs_open(const char *path, struct fuse_file_info *fi)
 		fi->direct_io = 1;
 		rec->json = render_status(fs, &rec->len);
 		ret = rec->json ? 0 : -ENOMEM;
-	} else if (!(ret = source_of(fs, &node, &cat, &filter)) && !(ret = catalog_find(cat, node.digits, filter, &info))) {
+	} else if (!(ret = source_of(fs, &node, &cat, &filter)) &&
+		   !(ret = catalog_find(cat, node.digits, filter, &info))) {
 		ret = catalog_record(cat, node.digits, &rec->json, &rec->len);
 	}
 	if (ret) {

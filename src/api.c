@@ -133,8 +133,6 @@ static int api_call(struct api *api, const char *method, const char *url, const 
 	for (attempt = 0;; attempt++) {
 		long delay = backoff_ms(attempt);
 
-		if (attempt > 0)
-			http_response_free(resp);
 		fate = http_perform(api->http, method, url, body, deadline, resp);
 		atomic_fetch_add(&api->requests, 1);
 		describe_failure(resp, fate, out);
@@ -168,6 +166,7 @@ static int api_call(struct api *api, const char *method, const char *url, const 
 		if (!wait_for_retry(delay, deadline))
 			break;
 		log_debug("%s %s: retrying in %ld ms (%s)", method, url_path(url, api->cfg), delay, out->message);
+		http_response_free(resp);
 	}
 	out->timed_out = ret == -ETIMEDOUT;
 
@@ -214,9 +213,8 @@ int api_list_page(struct api *api, const struct listing_query *q, long page, lon
 		snprintf(url, sizeof(url), "%s/api/v1/Account/%s/inventory/numbers?country=%s&page=%ld&per_page=%ld",
 			 api->cfg->base_url, api->cfg->auth_id, q->country, page, per_page);
 	else
-		snprintf(url, sizeof(url), "%s/api/v1/Account/%s/numbers?page=%ld&per_page=%ld%s%s",
-			 api->cfg->base_url, api->cfg->auth_id, page, per_page, search ? "&search=" : "",
-			 search ? search : "");
+		snprintf(url, sizeof(url), "%s/api/v1/Account/%s/numbers?page=%ld&per_page=%ld%s%s", api->cfg->base_url,
+			 api->cfg->auth_id, page, per_page, search ? "&search=" : "", search ? search : "");
 	ret = api_call(api, "GET", url, NULL, CALL_READ, deadline, &resp, &outcome);
 	if (ret == 0) {
 		ret = apijson_parse_list_page(resp.body, resp.len, out);
@@ -250,8 +248,8 @@ static int number_call(struct api *api, const char *method, const char *account,
 		 plus ? "%2B" : "", digits, suffix);
 	ret = api_call(api, method, url, body, CALL_WRITE, deadline, &resp, out);
 	if (ret == 0 && apijson_parse_release(resp.body, resp.len, &out->answer) < 0)
-		log_warn("%s %s: HTTP %ld with an unreadable body; the call succeeded", method,
-			 url_path(url, api->cfg), resp.status);
+		log_warn("%s %s: HTTP %ld with an unreadable body; the call succeeded", method, url_path(url, api->cfg),
+			 resp.status);
 	if (keep)
 		*keep = resp;
 	else
@@ -291,8 +289,7 @@ int api_set_trunk(struct api *api, const char *digits, const char *trunk, int64_
 	return number_call(api, "POST", "Account", digits, true, "/assign", body, deadline, out, NULL);
 }
 
-int api_set_application(struct api *api, const char *digits, const char *app, int64_t deadline,
-			struct api_outcome *out)
+int api_set_application(struct api *api, const char *digits, const char *app, int64_t deadline, struct api_outcome *out)
 {
 	char body[ROUTE_ID_MAX + 32];
 
@@ -305,8 +302,7 @@ int api_set_application(struct api *api, const char *digits, const char *app, in
 	return number_call(api, "POST", "account", digits, true, "/application", body, deadline, out, NULL);
 }
 
-int api_purchase(struct api *api, const char *digits, int64_t deadline, struct api_outcome *out,
-		 struct number **number)
+int api_purchase(struct api *api, const char *digits, int64_t deadline, struct api_outcome *out, struct number **number)
 {
 	struct http_response resp = { 0 };
 	char url[URL_MAX], body[E164_BUFSIZE + 16];

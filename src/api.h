@@ -31,11 +31,11 @@ int api_list_page(struct api *api, const struct listing_query *q, long page, lon
 
 /* What a state-changing call learned, for the caller and the audit log. */
 struct api_outcome {
-	long http_status;  /* final status, or 0 when none arrived */
-	bool unknown;      /* the request may have acted: verify before answering */
-	bool timed_out;    /* the deadline ended it */
+	long http_status;             /* final status, or 0 when none arrived */
+	bool unknown;                 /* the request may have acted: verify before answering */
+	bool timed_out;               /* the deadline ended it */
 	struct release_answer answer; /* the 2xx body, when there was one */
-	char message[256]; /* the API's error message or the transport's reason */
+	char message[256];            /* the API's error message or the transport's reason */
 };
 
 /* Requests sent and calls that failed (after their retries), since creation. */

@@ -26,9 +26,9 @@ int apijson_parse_list_page(const char *body, size_t len, struct list_page *out)
 void list_page_free(struct list_page *page);
 
 struct api_error {
-	char code[64];        /* "forbidden", "401", "RATE_LIMIT_EXCEEDED", or "" */
-	char message[256];    /* the API's human message, or "" */
-	long retry_after_ms;  /* error.details.retryAfter in ms, or -1 */
+	char code[64];       /* "forbidden", "401", "RATE_LIMIT_EXCEEDED", or "" */
+	char message[256];   /* the API's human message, or "" */
+	long retry_after_ms; /* error.details.retryAfter in ms, or -1 */
 };
 
 /* Read whatever error information BODY carries, in any documented shape:

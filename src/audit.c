@@ -112,8 +112,7 @@ int audit_write(struct audit *a, const struct audit_entry *e)
 	return ret;
 }
 
-int audit_intent(struct audit *audit, const char *action, const char *number, const struct caller *caller,
-		 bool dry_run)
+int audit_intent(struct audit *audit, const char *action, const char *number, const struct caller *caller, bool dry_run)
 {
 	struct audit_entry e = {
 		.event = "intent", .action = action, .number = number, .caller = caller, .dry_run = dry_run

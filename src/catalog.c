@@ -208,8 +208,7 @@ static bool passes(const struct number *n, const struct catalog_filter *f)
 	}
 }
 
-int catalog_find(struct catalog *cat, const char *digits, const struct catalog_filter *filter,
-		 struct number_info *out)
+int catalog_find(struct catalog *cat, const char *digits, const struct catalog_filter *filter, struct number_info *out)
 {
 	const struct number *n;
 	int ret = -ENOENT;
@@ -275,8 +274,7 @@ int catalog_record(struct catalog *cat, const char *digits, char **json, size_t 
 	return ret;
 }
 
-int catalog_list(struct catalog *cat, const struct catalog_filter *filter, struct number_info **out,
-		 size_t *count)
+int catalog_list(struct catalog *cat, const struct catalog_filter *filter, struct number_info **out, size_t *count)
 {
 	struct number_info *list;
 	size_t n = 0;

@@ -68,8 +68,7 @@ void catalog_invalidate(struct catalog *cat);
 
 /* Copy the info of DIGITS into OUT if it passes FILTER.  Returns 0 or
  * -ENOENT.  Thread-safe; no I/O. */
-int catalog_find(struct catalog *cat, const char *digits, const struct catalog_filter *filter,
-		 struct number_info *out);
+int catalog_find(struct catalog *cat, const char *digits, const struct catalog_filter *filter, struct number_info *out);
 
 /* The routing and fee of DIGITS (any status but released).  Returns 0 or -ENOENT. */
 int catalog_facts(struct catalog *cat, const char *digits, struct number_facts *out);
@@ -80,8 +79,7 @@ int catalog_record(struct catalog *cat, const char *digits, char **json, size_t 
 
 /* A malloc'd array of the info of every number passing FILTER, in listing
  * order; the caller frees it.  Returns 0 or -ENOMEM.  Thread-safe; no I/O. */
-int catalog_list(struct catalog *cat, const struct catalog_filter *filter, struct number_info **out,
-		 size_t *count);
+int catalog_list(struct catalog *cat, const struct catalog_filter *filter, struct number_info **out, size_t *count);
 
 /* The distinct trunk ids (VIEW_TRUNK) or countries (VIEW_COUNTRY) of the
  * active numbers, as a malloc'd NULL-terminated array of malloc'd strings

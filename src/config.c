@@ -296,8 +296,8 @@ static int check_private(int fd, const char *path, const char *what, char *err, 
 		return -errno;
 	}
 	if (st.st_mode & (S_IRGRP | S_IROTH | S_IWGRP | S_IWOTH)) {
-		set_err(err, errlen, "%s holds %s but is accessible by group or others; run: chmod 600 %s", path,
-			what, path);
+		set_err(err, errlen, "%s holds %s but is accessible by group or others; run: chmod 600 %s", path, what,
+			path);
 		return -EACCES;
 	}
 	return 0;

@@ -32,11 +32,13 @@ const char *errmap_name(int err)
 		int err;
 		const char *name;
 	} names[] = {
-		{ 0, "ok" },           { EPERM, "EPERM" },         { ENOENT, "ENOENT" },
-		{ EIO, "EIO" },        { EAGAIN, "EAGAIN" },       { ENOMEM, "ENOMEM" },
-		{ EACCES, "EACCES" },  { EBUSY, "EBUSY" },         { EEXIST, "EEXIST" },
-		{ EINVAL, "EINVAL" },  { EROFS, "EROFS" },         { ETIMEDOUT, "ETIMEDOUT" },
-		{ ENOSYS, "ENOSYS" },  { ECONNREFUSED, "ECONNREFUSED" },
+		{ 0, "ok" },          { EPERM, "EPERM" },
+		{ ENOENT, "ENOENT" }, { EIO, "EIO" },
+		{ EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" },
+		{ EACCES, "EACCES" }, { EBUSY, "EBUSY" },
+		{ EEXIST, "EEXIST" }, { EINVAL, "EINVAL" },
+		{ EROFS, "EROFS" },   { ETIMEDOUT, "ETIMEDOUT" },
+		{ ENOSYS, "ENOSYS" }, { ECONNREFUSED, "ECONNREFUSED" },
 	};
 
 	err = abs(err);

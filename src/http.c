@@ -125,8 +125,7 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *user)
  * re-sends a request whose reused connection died without an answer; for a
  * DELETE that may already have been acted on, that would release twice.
  * The second call is refused, turning it into an honest "unknown outcome". */
-static int on_prereq(void *user, char *conn_primary_ip, char *conn_local_ip, int conn_primary_port,
-		     int conn_local_port)
+static int on_prereq(void *user, char *conn_primary_ip, char *conn_local_ip, int conn_primary_port, int conn_local_port)
 {
 	struct transfer *t = user;
 

@@ -24,8 +24,7 @@ struct purchaser {
 	struct audit *audit;
 };
 
-struct purchaser *purchaser_new(const struct config *cfg, struct api *api, struct catalog *catalog,
-				struct audit *audit)
+struct purchaser *purchaser_new(const struct config *cfg, struct api *api, struct catalog *catalog, struct audit *audit)
 {
 	struct purchaser *p = calloc(1, sizeof(*p));
 
@@ -118,6 +117,7 @@ int purchase_number(struct purchaser *p, struct catalog *offers, const char *dig
 		}
 		log_info("rented %s (requested by %s, pid %d)", digits, caller->comm, (int)caller->pid);
 	}
-	audit_outcome(p->audit, ACTION, digits, caller, false, out.http_status, ret, out.message[0] ? out.message : NULL);
+	audit_outcome(p->audit, ACTION, digits, caller, false, out.http_status, ret,
+		      out.message[0] ? out.message : NULL);
 	return ret;
 }

@@ -34,8 +34,7 @@ struct releaser {
 	atomic_ulong released, refused, failed, dry_runs, cancelled;
 };
 
-struct releaser *releaser_new(const struct config *cfg, struct api *api, struct catalog *catalog,
-			      struct audit *audit)
+struct releaser *releaser_new(const struct config *cfg, struct api *api, struct catalog *catalog, struct audit *audit)
 {
 	struct releaser *r = calloc(1, sizeof(*r));
 	pthread_condattr_t attr;
@@ -289,8 +288,7 @@ int release_cancel(struct releaser *r, const char *digits, const struct caller *
 	if (ret == 0) {
 		record_status(r, digits, NUMBER_ACTIVE, NULL);
 		atomic_fetch_add(&r->cancelled, 1);
-	}
-	else if (out.unknown)
+	} else if (out.unknown)
 		catalog_invalidate(r->catalog);
 	audit_result(r, "cancel-release", digits, caller, out.http_status, ret, out.message[0] ? out.message : NULL);
 out:

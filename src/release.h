@@ -16,15 +16,14 @@ struct releaser;
 
 /* A releaser over CFG, API, CATALOG and AUDIT (may be NULL), all of which
  * must outlive it.  Returns NULL when out of memory. */
-struct releaser *releaser_new(const struct config *cfg, struct api *api, struct catalog *catalog,
-			      struct audit *audit);
+struct releaser *releaser_new(const struct config *cfg, struct api *api, struct catalog *catalog, struct audit *audit);
 void releaser_free(struct releaser *r);
 
 /* What the releaser has done since creation. */
 struct release_counters {
-	unsigned long released;  /* released or pending release (dry runs excluded) */
-	unsigned long refused;   /* stopped by read-only, protect, or a missing audit */
-	unsigned long failed;    /* the API refused, or the outcome stayed unknown */
+	unsigned long released; /* released or pending release (dry runs excluded) */
+	unsigned long refused;  /* stopped by read-only, protect, or a missing audit */
+	unsigned long failed;   /* the API refused, or the outcome stayed unknown */
 	unsigned long dry_runs;
 	unsigned long cancelled; /* pending releases cancelled */
 };

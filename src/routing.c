@@ -108,6 +108,7 @@ int routing_set(struct router *r, const char *digits, enum route_kind kind, cons
 		record_route(r, digits, kind, value);
 	else if (out.unknown)
 		catalog_invalidate(r->catalog); /* the next listing tells what happened */
-	audit_outcome(r->audit, action, digits, caller, false, out.http_status, ret, out.message[0] ? out.message : NULL);
+	audit_outcome(r->audit, action, digits, caller, false, out.http_status, ret,
+		      out.message[0] ? out.message : NULL);
 	return ret;
 }

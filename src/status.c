@@ -49,9 +49,11 @@ char *status_render(const struct config *cfg, struct api *api, struct catalog *c
 	    !cJSON_AddStringToObject(root, "dialect", cfg->dialect == API_DIALECT_CURRENT ? "current" : "legacy") ||
 	    !cJSON_AddBoolToObject(root, "read_only", cfg->read_only) ||
 	    !cJSON_AddBoolToObject(root, "dry_run", cfg->dry_run) ||
-	    !cJSON_AddStringToObject(root, "mounted_at", when) || !(listing = cJSON_AddObjectToObject(root, "listing")) ||
+	    !cJSON_AddStringToObject(root, "mounted_at", when) ||
+	    !(listing = cJSON_AddObjectToObject(root, "listing")) ||
 	    !cJSON_AddNumberToObject(listing, "numbers", (double)count) ||
-	    !(age < 0 ? cJSON_AddNullToObject(listing, "age_seconds") : cJSON_AddNumberToObject(listing, "age_seconds", (double)age)) ||
+	    !(age < 0 ? cJSON_AddNullToObject(listing, "age_seconds")
+		      : cJSON_AddNumberToObject(listing, "age_seconds", (double)age)) ||
 	    !cJSON_AddNumberToObject(listing, "ttl_seconds", cfg->ttl_s) || !add_counters(root, api, releaser))
 		goto out;
 	json = cJSON_Print(root);

@@ -45,9 +45,9 @@ int timefmt_parse_rfc3339(const char *s, time_t *out)
 	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
 	const char *p;
 
-	if (!s || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' ||
-	    !digits(s + 8, 2, &d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s + 11, 2, &h) ||
-	    s[13] != ':' || !digits(s + 14, 2, &mi) || s[16] != ':' || !digits(s + 17, 2, &sec))
+	if (!s || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' || !digits(s + 8, 2, &d) ||
+	    (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s + 11, 2, &h) || s[13] != ':' ||
+	    !digits(s + 14, 2, &mi) || s[16] != ':' || !digits(s + 17, 2, &sec))
 		return -EINVAL;
 	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 60)
 		return -EINVAL;
@@ -70,8 +70,8 @@ int timefmt_parse_rfc3339(const char *s, time_t *out)
 	}
 	if (*p)
 		return -EINVAL;
-	*out = (time_t)(days_from_civil(y, mo, d) * 86400L + h * 3600L + mi * 60L + sec -
-			sign * (oh * 3600L + om * 60L));
+	*out =
+	    (time_t)(days_from_civil(y, mo, d) * 86400L + h * 3600L + mi * 60L + sec - sign * (oh * 3600L + om * 60L));
 	return 0;
 }
 
