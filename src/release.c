@@ -79,25 +79,24 @@ static int find_slot(struct releaser *r, const char *digits)
 	return -1;
 }
 
-/* Claim DIGITS for this caller.  Waits while another call works on the same
- * number; returns 1 if we waited (the caller re-checks the state), 0 when
- * claimed at once, or -ETIMEDOUT. */
+/* Claim DIGITS for this call, waiting while another call works on the same
+ * number (the caller then re-checks the state).  Returns 0 or -ETIMEDOUT. */
 static int claim(struct releaser *r, const char *digits, int64_t deadline, int *slot)
 {
 	struct timespec ts = { .tv_sec = deadline / 1000, .tv_nsec = (deadline % 1000) * 1000000 };
-	int waited = 0;
+	int ret = 0;
 
 	pthread_mutex_lock(&r->lock);
 	while (find_slot(r, digits) >= 0 || (*slot = find_slot(r, "")) < 0) {
-		waited = 1;
 		if (pthread_cond_timedwait(&r->done, &r->lock, &ts) == ETIMEDOUT) {
-			pthread_mutex_unlock(&r->lock);
-			return -ETIMEDOUT;
+			ret = -ETIMEDOUT;
+			break;
 		}
 	}
-	memcpy(r->in_flight[*slot], digits, E164_BUFSIZE);
+	if (ret == 0)
+		memcpy(r->in_flight[*slot], digits, E164_BUFSIZE);
 	pthread_mutex_unlock(&r->lock);
-	return waited;
+	return ret;
 }
 
 static void unclaim(struct releaser *r, int slot)
@@ -211,7 +210,7 @@ int release_number(struct releaser *r, const char *digits, const struct caller *
 	struct number_info info;
 	char message[256] = "";
 	long status = 0;
-	int ret, slot, waited;
+	int ret, slot;
 
 	if (r->cfg->read_only) {
 		atomic_fetch_add(&r->refused, 1);
@@ -225,9 +224,8 @@ int release_number(struct releaser *r, const char *digits, const struct caller *
 		atomic_fetch_add(&r->refused, 1);
 		return -EPERM;
 	}
-	waited = claim(r, digits, deadline, &slot);
-	if (waited < 0)
-		return waited;
+	if ((ret = claim(r, digits, deadline, &slot)))
+		return ret;
 	if (catalog_find(r->catalog, digits, &held, &info) < 0) {
 		ret = -ENOENT; /* released meanwhile, perhaps by the call we waited for */
 		goto out;
@@ -261,15 +259,14 @@ int release_cancel(struct releaser *r, const char *digits, const struct caller *
 	struct catalog_filter pending = { .status = NUMBER_PENDING_RELEASE };
 	struct api_outcome out;
 	struct number_info info;
-	int ret, slot, waited;
+	int ret, slot;
 
 	if (r->cfg->read_only)
 		return -EROFS;
 	if (!e164_is_digits(digits))
 		return -ENOENT;
-	waited = claim(r, digits, deadline, &slot);
-	if (waited < 0)
-		return waited;
+	if ((ret = claim(r, digits, deadline, &slot)))
+		return ret;
 	if (catalog_find(r->catalog, digits, &pending, &info) < 0) {
 		ret = -ENOENT;
 		goto out;

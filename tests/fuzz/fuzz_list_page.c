@@ -1,5 +1,6 @@
 /* fuzz_list_page.c — libFuzzer target: a listing page body from an untrusted
- * server.  Checks memory safety and that every kept item is a valid number. */
+ * server.  Checks memory safety and that every kept item is a valid number
+ * whose names (digits, country, routes) are safe to show as file names. */
 #include "apijson.h"
 #include "number.h"
 
@@ -25,6 +26,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (!e164_is_digits(n->digits) || n->json_len != len || len < 2 || n->json[len - 1] != '\n' ||
 		    n->json[len - 2] == '\n')
+			abort();
+		/* Country and routing ids name directories. */
+		if (n->country[0] && !(strlen(n->country) == 2 && n->country[0] >= 'A' && n->country[0] <= 'Z' &&
+				       n->country[1] >= 'A' && n->country[1] <= 'Z'))
+			abort();
+		if ((number_trunk(n)[0] && !route_id_valid(number_trunk(n))) ||
+		    (number_application(n)[0] && !route_id_valid(number_application(n))) ||
+		    (number_trunk(n)[0] && !n->has_trunk) || (number_application(n)[0] && !n->has_app))
+			abort();
+		if (n->status > NUMBER_RELEASED)
 			abort();
 		/* The record must be readable back as xattrs. */
 		if (number_xattr_list(n->json, NULL, 0) < 0)

@@ -41,6 +41,7 @@ struct exchange {
 	const char *fault;             /* the action of the fault that hit, or NULL */
 };
 
+/* Out of memory only costs the log line a header, so failures are ignored. */
 static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
 				      const char *value)
 {

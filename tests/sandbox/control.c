@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,7 +209,8 @@ static void serve_setting(struct control *c, struct MHD_Connection *connection,
 		char *end = NULL;
 		double value = text ? strtod(text, &end) : -1;
 
-		if (!text || end == text || *end || value < 0 || (latency && value > 3600000)) {
+		if (!text || end == text || *end || !isfinite(value) || value < 0 ||
+		    (latency && value > 3600000)) {
 			reply_error(reply, MHD_HTTP_BAD_REQUEST, "bad request",
 				    latency ? "?ms= takes 0 to 3600000" : "?amount= takes a number >= 0");
 			return;

@@ -93,8 +93,10 @@ static int get_int(const cJSON *rule, const char *key, long min, long max, long 
 		*value = fallback;
 		return 0;
 	}
-	if (!cJSON_IsNumber(item) || item->valuedouble != (double)(long)item->valuedouble ||
-	    item->valuedouble < (double)min || item->valuedouble > (double)max)
+	/* Range first: casting an out-of-range double to long is undefined. */
+	if (!cJSON_IsNumber(item) || !(item->valuedouble >= (double)min) ||
+	    item->valuedouble > (double)max ||
+	    item->valuedouble != (double)(long)item->valuedouble)
 		return -EINVAL;
 	*value = (long)item->valuedouble;
 	return 0;

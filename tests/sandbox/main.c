@@ -17,14 +17,47 @@
 #define PROG "vobiz-sandbox"
 
 /* Blocks the shutdown signals in this thread before any other starts, so
- * every thread inherits the mask and only sigwait() below receives them. */
+ * every thread inherits the mask and only sigwait() in main() sees them. */
 static void block_signals(sigset_t *set)
 {
 	sigemptyset(set);
 	sigaddset(set, SIGINT);
 	sigaddset(set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, set, NULL);
-	signal(SIGPIPE, SIG_IGN); /* a client that hangs up is not our death */
+	signal(SIGPIPE, SIG_IGN); /* a client that hangs up must not kill us */
+}
+
+static struct store_config store_config_from(const struct options *opt)
+{
+	return (struct store_config){
+		.gen = {
+			.seed = opt->seed,
+			.epoch_us = opt->epoch_us,
+			.main_account = opt->auth_id,
+			.sub_account = opt->sub_account_id,
+		},
+		.numbers = opt->numbers,
+		.sub_numbers = opt->sub_numbers,
+		.inventory_per_country = opt->inventory_per_country,
+		.cooldown_us = (int64_t)opt->cooldown_s * 1000000,
+		.balance = opt->balance,
+	};
+}
+
+static struct api_server_config api_config_from(const struct options *opt, struct store *store,
+						 struct faults *faults, struct reqlog *reqlog)
+{
+	return (struct api_server_config){
+		.port = opt->port,
+		.auth_id = opt->auth_id,
+		.auth_token = opt->auth_token,
+		.tls_cert_pem = opt->tls_cert_pem,
+		.tls_key_pem = opt->tls_key_pem,
+		.latency_ms = opt->latency_ms,
+		.store = store,
+		.faults = faults,
+		.reqlog = reqlog,
+	};
 }
 
 static int publish_port(const char *path, unsigned port, const char *what)
@@ -48,6 +81,9 @@ int main(int argc, char **argv)
 	struct reqlog *reqlog = NULL;
 	struct api_server *api = NULL;
 	struct control *control = NULL;
+	struct store_config store_cfg;
+	struct api_server_config api_cfg;
+	struct control_config control_cfg;
 	sigset_t signals;
 	int sig, rc, status = 1;
 
@@ -58,19 +94,7 @@ int main(int argc, char **argv)
 	}
 	block_signals(&signals);
 
-	struct store_config store_cfg = {
-		.gen = {
-			.seed = opt.seed,
-			.epoch_us = opt.epoch_us,
-			.main_account = opt.auth_id,
-			.sub_account = opt.sub_account_id,
-		},
-		.numbers = opt.numbers,
-		.sub_numbers = opt.sub_numbers,
-		.inventory_per_country = opt.inventory_per_country,
-		.cooldown_us = (int64_t)opt.cooldown_s * 1000000,
-		.balance = opt.balance,
-	};
+	store_cfg = store_config_from(&opt);
 	if ((rc = store_create(&store_cfg, &store)) != 0) {
 		fprintf(stderr, PROG ": cannot generate the numbers: %s\n", strerror(-rc));
 		goto out_options;
@@ -84,24 +108,13 @@ int main(int argc, char **argv)
 			opt.request_log ? opt.request_log : "(memory)", strerror(-rc));
 		goto out_faults;
 	}
-
-	struct api_server_config api_cfg = {
-		.port = opt.port,
-		.auth_id = opt.auth_id,
-		.auth_token = opt.auth_token,
-		.tls_cert_pem = opt.tls_cert_pem,
-		.tls_key_pem = opt.tls_key_pem,
-		.latency_ms = opt.latency_ms,
-		.store = store,
-		.faults = faults,
-		.reqlog = reqlog,
-	};
+	api_cfg = api_config_from(&opt, store, faults, reqlog);
 	if ((rc = api_server_start(&api_cfg, &api)) != 0) {
 		fprintf(stderr, PROG ": cannot start the API server on 127.0.0.1:%u: %s\n",
 			opt.port, strerror(-rc));
 		goto out_reqlog;
 	}
-	struct control_config control_cfg = {
+	control_cfg = (struct control_config){
 		.store = store, .faults = faults, .reqlog = reqlog, .api = api,
 	};
 	if ((rc = control_start(&control_cfg, &control)) != 0) {

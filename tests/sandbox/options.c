@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,8 +218,8 @@ static int parse_one(struct options *opt, int c, const char *arg)
 		char *end;
 
 		opt->balance = strtod(arg, &end);
-		if (end == arg || *end) {
-			fprintf(stderr, PROG ": --balance: not a number: %s\n", arg);
+		if (end == arg || *end || !isfinite(opt->balance) || opt->balance < 0) {
+			fprintf(stderr, PROG ": --balance: not a number >= 0: %s\n", arg);
 			return -EINVAL;
 		}
 		return 0;

@@ -1,6 +1,6 @@
 /* test_number.c — one number's record: built from a listing item (pretty JSON,
- * one final newline, times parsed), re-statused after a release, and read back
- * as extended attributes. */
+ * one final newline, times, country and routes parsed), patched after a change
+ * made through the mount, and read back as extended attributes. */
 #include "number.h"
 
 #include <cjson/cJSON.h>
@@ -155,22 +155,23 @@ static void times_become_epoch_seconds(void **state)
 	free(n);
 }
 
-static void with_status_sets_and_merges(void **state)
+static void patched_merges_fields_and_status(void **state)
 {
 	struct number *n = from_text(record), *p;
-	cJSON *extra = cJSON_Parse("{\"release_fee\":700,\"cooldown_ends_at\":\"2024-03-06T10:22:31Z\","
-				   "\"region\":\"Goa\"}");
+	cJSON *patch = cJSON_Parse("{\"status\":\"pending_release\",\"release_fee\":700,"
+				   "\"cooldown_ends_at\":\"2024-03-06T10:22:31Z\",\"region\":\"Goa\"}");
 	cJSON *orig = cJSON_Parse(record), *rec;
 
 	(void)state;
-	assert_non_null(extra);
+	assert_non_null(patch);
 	assert_non_null(orig);
-	p = number_with_status(n, "pending_release", extra);
+	p = number_patched(n, patch);
 	assert_non_null(p);
 	assert_well_rendered(p);
 	assert_string_equal(p->digits, "919876543210");
 	assert_int_equal(p->status, NUMBER_PENDING_RELEASE);
 	assert_int_equal(p->purchased_at, n->purchased_at);
+	assert_string_equal(p->country, "IN");
 	rec = cJSON_Parse(p->json);
 	assert_string_equal(cJSON_GetObjectItem(rec, "status")->valuestring, "pending_release");
 	assert_int_equal(cJSON_GetObjectItem(rec, "release_fee")->valuedouble, 700);
@@ -186,15 +187,124 @@ static void with_status_sets_and_merges(void **state)
 	assert_non_null(strstr(n->json, "Karnataka"));
 	assert_null(strstr(n->json, "release_fee"));
 	free(p);
+	cJSON_Delete(patch);
 
-	p = number_with_status(n, "active", NULL);
+	/* An empty patch is a faithful copy. */
+	patch = cJSON_CreateObject();
+	p = number_patched(n, patch);
 	assert_non_null(p);
-	assert_int_equal(p->status, NUMBER_ACTIVE);
 	assert_int_equal(p->json_len, n->json_len);
+	assert_string_equal(p->json, n->json);
 	assert_well_rendered(p);
 	free(p);
-	cJSON_Delete(extra);
+	cJSON_Delete(patch);
 	free(n);
+}
+
+static void routes_are_read_and_checked(void **state)
+{
+	struct number *n = from_text(record), *p;
+	cJSON *patch;
+
+	(void)state;
+	/* trunk_group_id null, application_id absent. */
+	assert_false(n->has_trunk);
+	assert_false(n->has_app);
+	assert_string_equal(number_trunk(n), "");
+	assert_string_equal(number_application(n), "");
+
+	patch = cJSON_Parse("{\"trunk_group_id\":\"tg_01HZX-a\",\"application_id\":\"app_42\"}");
+	p = number_patched(n, patch);
+	cJSON_Delete(patch);
+	assert_non_null(p);
+	assert_true(p->has_trunk);
+	assert_true(p->has_app);
+	assert_string_equal(number_trunk(p), "tg_01HZX-a");
+	assert_string_equal(number_application(p), "app_42");
+	free(n);
+
+	/* Back off the trunk. */
+	patch = cJSON_Parse("{\"trunk_group_id\":null}");
+	n = number_patched(p, patch);
+	cJSON_Delete(patch);
+	assert_non_null(n);
+	assert_false(n->has_trunk);
+	assert_string_equal(number_trunk(n), "");
+	assert_string_equal(number_application(n), "app_42");
+	free(p);
+	free(n);
+
+	/* A routing id that could not name a directory is held but not named. */
+	n = from_text("{\"e164\":\"+919876543210\",\"trunk_group_id\":\"../etc\",\"application_id\":7}");
+	assert_non_null(n);
+	assert_true(n->has_trunk);
+	assert_true(n->has_app);
+	assert_string_equal(number_trunk(n), "");
+	assert_string_equal(number_application(n), "");
+	free(n);
+}
+
+static void size_covers_the_whole_number(void **state)
+{
+	struct number *n = from_text("{\"e164\":\"+919876543210\",\"trunk_group_id\":\"tg_1\",\"application_id\":\"a_2\"}");
+	struct number *copy;
+
+	(void)state;
+	assert_non_null(n);
+	assert_true(number_size(n) >= sizeof(*n) + n->json_len + 1 + strlen("tg_1") + 1 + strlen("a_2") + 1);
+	copy = malloc(number_size(n));
+	assert_non_null(copy);
+	memcpy(copy, n, number_size(n));
+	free(n);
+	assert_string_equal(number_trunk(copy), "tg_1");
+	assert_string_equal(number_application(copy), "a_2");
+	assert_well_rendered(copy);
+	free(copy);
+}
+
+static void route_ids(void **state)
+{
+	char id[ROUTE_ID_MAX + 2];
+
+	(void)state;
+	assert_true(route_id_valid("tg_01HZX"));
+	assert_true(route_id_valid("a-b_C9"));
+	assert_false(route_id_valid(""));
+	assert_false(route_id_valid(NULL));
+	assert_false(route_id_valid("a/b"));
+	assert_false(route_id_valid(".."));
+	assert_false(route_id_valid("a b"));
+	assert_false(route_id_valid("caf\xc3\xa9"));
+	memset(id, 'x', sizeof(id));
+	id[ROUTE_ID_MAX] = '\0';
+	assert_true(route_id_valid(id));
+	id[ROUTE_ID_MAX] = 'x';
+	id[ROUTE_ID_MAX + 1] = '\0';
+	assert_false(route_id_valid(id));
+}
+
+static void country_is_two_letters_or_empty(void **state)
+{
+	static const char *const bad[] = { "..", "/x", "I/", "1\\n", "\\u00e9", "IND", "I", "" };
+	char text[128];
+	struct number *n;
+
+	(void)state;
+	n = from_text(record);
+	assert_string_equal(n->country, "IN");
+	free(n);
+	n = from_text("{\"e164\":\"+14155551234\",\"country\":null}");
+	assert_string_equal(n->country, "");
+	free(n);
+	/* The country names a directory: nothing but two letters may pass. */
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "{\"e164\":\"+14155551234\",\"country\":\"%s\"}", bad[i]);
+		n = from_text(text);
+		assert_non_null(n);
+		if (n->country[0])
+			fail_msg("country \"%s\" accepted from %s", n->country, text);
+		free(n);
+	}
 }
 
 static bool list_has(const char *buf, size_t len, const char *name)
@@ -348,7 +458,11 @@ int main(void)
 		cmocka_unit_test(invalid_items_give_null),
 		cmocka_unit_test(status_parsing),
 		cmocka_unit_test(times_become_epoch_seconds),
-		cmocka_unit_test(with_status_sets_and_merges),
+		cmocka_unit_test(patched_merges_fields_and_status),
+		cmocka_unit_test(routes_are_read_and_checked),
+		cmocka_unit_test(size_covers_the_whole_number),
+		cmocka_unit_test(route_ids),
+		cmocka_unit_test(country_is_two_letters_or_empty),
 		cmocka_unit_test(xattr_list_names_scalar_fields),
 		cmocka_unit_test(xattr_list_of_bad_json),
 		cmocka_unit_test(xattr_get_values),
