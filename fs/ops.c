@@ -343,13 +343,23 @@ static int vfs_releasedir(const char *path, struct fuse_file_info *fi)
 	return 0;
 }
 
+/* A copy of the record of the file NODE names. */
+static int node_record(struct vobizfs *fs, const struct node *node, char **json, size_t *len)
+{
+	const struct catalog_filter *filter;
+	struct number_info info;
+	struct catalog *cat;
+	int ret;
+
+	if ((ret = source_of(fs, node, &cat, &filter)) || (ret = catalog_find(cat, node->digits, filter, &info)))
+		return ret;
+	return catalog_record(cat, node->digits, json, len);
+}
+
 static int vfs_open(const char *path, struct fuse_file_info *fi)
 {
 	struct vobizfs *fs = vfs();
-	const struct catalog_filter *filter;
-	struct number_info info;
 	struct open_record *rec;
-	struct catalog *cat;
 	struct node node;
 	int ret;
 
@@ -367,9 +377,8 @@ static int vfs_open(const char *path, struct fuse_file_info *fi)
 		fi->direct_io = 1;
 		rec->json = render_status(fs, &rec->len);
 		ret = rec->json ? 0 : -ENOMEM;
-	} else if (!(ret = source_of(fs, &node, &cat, &filter)) &&
-		   !(ret = catalog_find(cat, node.digits, filter, &info))) {
-		ret = catalog_record(cat, node.digits, &rec->json, &rec->len);
+	} else {
+		ret = node_record(fs, &node, &rec->json, &rec->len);
 	}
 	if (ret) {
 		free(rec);
@@ -464,32 +473,19 @@ static int vfs_utimens(const char *path, const struct timespec tv[2], struct fus
 	return 0;
 }
 
-/* A copy of the record of the file NODE names, for its xattrs. */
-static int node_record(struct vobizfs *fs, const struct node *node, char **json)
-{
-	const struct catalog_filter *filter;
-	struct number_info info;
-	struct catalog *cat;
-	size_t len;
-	int ret;
-
-	if ((ret = source_of(fs, node, &cat, &filter)) || (ret = catalog_find(cat, node->digits, filter, &info)))
-		return ret;
-	return catalog_record(cat, node->digits, json, &len);
-}
-
 static int vfs_getxattr(const char *path, const char *name, char *value, size_t size)
 {
 	struct vobizfs *fs = vfs();
 	struct node node;
 	char *json;
+	size_t len;
 	int ret;
 
 	if ((ret = resolve(fs, path, &node)))
 		return ret;
 	if (node.kind != NODE_NUMBER && node.kind != NODE_OFFER)
 		return -ENODATA;
-	if ((ret = node_record(fs, &node, &json)))
+	if ((ret = node_record(fs, &node, &json, &len)))
 		return ret;
 	ret = (int)number_xattr_get(json, name, value, size);
 	free(json);
@@ -501,13 +497,14 @@ static int vfs_listxattr(const char *path, char *list, size_t size)
 	struct vobizfs *fs = vfs();
 	struct node node;
 	char *json;
+	size_t len;
 	int ret;
 
 	if ((ret = resolve(fs, path, &node)))
 		return ret;
 	if (node.kind != NODE_NUMBER && node.kind != NODE_OFFER)
 		return 0;
-	if ((ret = node_record(fs, &node, &json)))
+	if ((ret = node_record(fs, &node, &json, &len)))
 		return ret;
 	ret = (int)number_xattr_list(json, list, size);
 	free(json);
