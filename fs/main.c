@@ -17,6 +17,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <limits.h>
 #include <fuse.h>
 #include <fuse_lowlevel.h>
 #include <signal.h>
@@ -232,7 +233,8 @@ int main(int argc, char *argv[])
 		fuse_loop_cfg_set_clone_fd(loop, cmd.clone_fd);
 		if (cmd.max_threads > 0 && cmd.max_threads <= 100000) /* else: libfuse's default */
 			fuse_loop_cfg_set_max_threads(loop, cmd.max_threads);
-		fuse_loop_cfg_set_idle_threads(loop, cmd.max_idle_threads);
+		if (cmd.max_idle_threads != UINT_MAX) /* "unset": 3.14 would log it as invalid */
+			fuse_loop_cfg_set_idle_threads(loop, cmd.max_idle_threads);
 		ret = fuse_loop_mt(fuse, loop);
 	}
 	ret = ret ? 1 : 0;
