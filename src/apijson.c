@@ -62,8 +62,7 @@ int apijson_parse_list_page(const char *body, size_t len, struct list_page *out)
 		ret = -ENOMEM;
 		goto out;
 	}
-	cJSON_ArrayForEach(item, items)
-	{
+	cJSON_ArrayForEach (item, items) {
 		struct number *n = number_from_item(item);
 
 		if (n)

@@ -117,8 +117,7 @@ struct number *number_patched(const struct number *n, const cJSON *patch)
 
 	if (!item)
 		return NULL;
-	cJSON_ArrayForEach(field, patch)
-	{
+	cJSON_ArrayForEach (field, patch) {
 		cJSON *dup = field->string ? cJSON_Duplicate(field, 1) : NULL;
 
 		if (!dup)
@@ -163,8 +162,7 @@ static char *capabilities_text(const cJSON *caps)
 	size_t len = 1;
 	char *text;
 
-	cJSON_ArrayForEach(c, caps)
-	{
+	cJSON_ArrayForEach (c, caps) {
 		if (cJSON_IsTrue(c) && c->string)
 			len += strlen(c->string) + 1;
 	}
@@ -172,8 +170,7 @@ static char *capabilities_text(const cJSON *caps)
 	if (!text)
 		return NULL;
 	text[0] = '\0';
-	cJSON_ArrayForEach(c, caps)
-	{
+	cJSON_ArrayForEach (c, caps) {
 		if (cJSON_IsTrue(c) && c->string) {
 			if (text[0])
 				strcat(text, ",");
@@ -208,8 +205,7 @@ ssize_t number_xattr_list(const char *json, char *buf, size_t size)
 		cJSON_Delete(item);
 		return -EIO;
 	}
-	cJSON_ArrayForEach(f, item)
-	{
+	cJSON_ArrayForEach (f, item) {
 		size_t nlen;
 
 		if (!has_xattr(f))

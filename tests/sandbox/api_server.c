@@ -19,11 +19,11 @@
 
 struct api_server {
 	struct api_server_config cfg;
-	pthread_mutex_t lifecycle;  /* serialises start, down, up, stop */
-	struct MHD_Daemon *daemon;  /* NULL while down in refuse mode */
+	pthread_mutex_t lifecycle; /* serialises start, down, up, stop */
+	struct MHD_Daemon *daemon; /* NULL while down in refuse mode */
 	unsigned port;
 	atomic_ulong latency_ms;
-	atomic_bool stall_all;      /* down in stall mode */
+	atomic_bool stall_all; /* down in stall mode */
 	struct stall_board *stalls;
 };
 
@@ -38,12 +38,11 @@ struct exchange {
 	struct route_params params;
 	struct api_call call;
 	struct reply reply;
-	const char *fault;             /* the action of the fault that hit, or NULL */
+	const char *fault; /* the action of the fault that hit, or NULL */
 };
 
 /* Out of memory only costs the log line a header, so failures are ignored. */
-static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
-				      const char *value)
+static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	(void)kind;
 	cJSON_AddStringToObject(cls, key, value ? value : "");
@@ -74,8 +73,7 @@ static void log_exchange(struct exchange *x, unsigned status, const char *outcom
 
 static enum MHD_Result send_logged(struct exchange *x)
 {
-	log_exchange(x, x->reply.status ? x->reply.status : MHD_HTTP_INTERNAL_SERVER_ERROR,
-		     "served");
+	log_exchange(x, x->reply.status ? x->reply.status : MHD_HTTP_INTERNAL_SERVER_ERROR, "served");
 	return http_send(x->connection, &x->reply);
 }
 
@@ -94,10 +92,9 @@ static void run(struct exchange *x)
 }
 
 static const char *const fault_names[] = {
-	[FAULT_STATUS] = "status", [FAULT_DROP] = "drop", [FAULT_STALL] = "stall",
-	[FAULT_MALFORMED] = "malformed", [FAULT_TRUNCATED] = "truncated",
-	[FAULT_CUT] = "cut", [FAULT_HUGE] = "huge", [FAULT_GROW] = "grow",
-	[FAULT_SHRINK] = "shrink",
+	[FAULT_STATUS] = "status",       [FAULT_DROP] = "drop",           [FAULT_STALL] = "stall",
+	[FAULT_MALFORMED] = "malformed", [FAULT_TRUNCATED] = "truncated", [FAULT_CUT] = "cut",
+	[FAULT_HUGE] = "huge",           [FAULT_GROW] = "grow",           [FAULT_SHRINK] = "shrink",
 };
 
 /* Answers the request as the fault says. `apply` runs the real operation
@@ -201,9 +198,9 @@ static enum MHD_Result serve(struct exchange *x)
 	return ret;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, const char *url,
-				  const char *method, const char *version, const char *upload_data,
-				  size_t *upload_data_size, void **req_cls)
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, const char *url, const char *method,
+				  const char *version, const char *upload_data, size_t *upload_data_size,
+				  void **req_cls)
 {
 	struct http_request *req = *req_cls;
 	struct api_server *api = cls;
@@ -243,8 +240,8 @@ static struct MHD_Daemon *start_daemon(struct api_server *api, unsigned port)
 		.sin_port = htons((uint16_t)port),
 		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
 	};
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-			 MHD_USE_AUTO | MHD_USE_ERROR_LOG;
+	unsigned flags =
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
 	struct MHD_OptionItem tls[] = {
 		{ MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)api->cfg.tls_cert_pem },
 		{ MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)api->cfg.tls_key_pem },
@@ -257,14 +254,11 @@ static struct MHD_Daemon *start_daemon(struct api_server *api, unsigned port)
 		tls[0].option = MHD_OPTION_END;
 	/* MHD copies the address; the stall board keeps thread-per-connection
 	 * handlers from blocking each other or a stop. */
-	return MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, api,
-				MHD_OPTION_EXTERNAL_LOGGER, http_log_mhd, "api",
-				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-				MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
-				MHD_OPTION_URI_LOG_CALLBACK, http_request_begin, NULL,
-				MHD_OPTION_NOTIFY_COMPLETED, http_request_end, NULL,
-				MHD_OPTION_ARRAY, tls,
-				MHD_OPTION_END);
+	return MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, api, MHD_OPTION_EXTERNAL_LOGGER,
+				http_log_mhd, "api", MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+				MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1, MHD_OPTION_URI_LOG_CALLBACK,
+				http_request_begin, NULL, MHD_OPTION_NOTIFY_COMPLETED, http_request_end, NULL,
+				MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
 }
 
 /* Stops the daemon: every wait ends at once, so handlers return and MHD can

@@ -10,13 +10,13 @@
 #include "store.h"
 
 struct api_server_config {
-	unsigned port;              /* 0 = any free port */
-	const char *auth_id;        /* these strings must outlive the server */
+	unsigned port;       /* 0 = any free port */
+	const char *auth_id; /* these strings must outlive the server */
 	const char *auth_token;
-	const char *tls_cert_pem;   /* NULL = plain HTTP */
+	const char *tls_cert_pem; /* NULL = plain HTTP */
 	const char *tls_key_pem;
 	unsigned long latency_ms;
-	struct store *store;        /* shared, not owned */
+	struct store *store; /* shared, not owned */
 	struct faults *faults;
 	struct reqlog *reqlog;
 };

@@ -42,8 +42,8 @@ static void reply_ok(struct reply *reply)
 	reply_raw(reply, MHD_HTTP_OK, ok, sizeof(ok) - 1);
 }
 
-static void reply_store_edit(struct reply *reply, enum store_result rc, const char *why,
-			     cJSON *record, unsigned ok_status)
+static void reply_store_edit(struct reply *reply, enum store_result rc, const char *why, cJSON *record,
+			     unsigned ok_status)
 {
 	switch (rc) {
 	case STORE_OK:
@@ -71,8 +71,8 @@ static cJSON *parse_body(const struct http_request *req, struct reply *reply)
 }
 
 /* /numbers and /numbers/{digits} */
-static void serve_numbers(struct control *c, const char *method, const char *digits,
-			  const struct http_request *req, struct reply *reply)
+static void serve_numbers(struct control *c, const char *method, const char *digits, const struct http_request *req,
+			  struct reply *reply)
 {
 	const char *why = NULL;
 	cJSON *body, *record = NULL;
@@ -99,8 +99,7 @@ static void serve_numbers(struct control *c, const char *method, const char *dig
 	}
 	if (strcmp(method, "GET") == 0) {
 		record = store_get(c->cfg.store, key);
-		reply_store_edit(reply, record ? STORE_OK : STORE_NOT_FOUND, NULL, record,
-				 MHD_HTTP_OK);
+		reply_store_edit(reply, record ? STORE_OK : STORE_NOT_FOUND, NULL, record, MHD_HTTP_OK);
 	} else if (strcmp(method, "PATCH") == 0) {
 		if (!(body = parse_body(req, reply)))
 			return;
@@ -123,8 +122,7 @@ static void reply_faults(struct control *c, unsigned status, struct reply *reply
 	reply_json(reply, status, faults_to_json(c->cfg.faults));
 }
 
-static void serve_faults(struct control *c, const char *method, const struct http_request *req,
-			 struct reply *reply)
+static void serve_faults(struct control *c, const char *method, const struct http_request *req, struct reply *reply)
 {
 	if (strcmp(method, "GET") == 0) {
 		reply_faults(c, MHD_HTTP_OK, reply);
@@ -143,9 +141,7 @@ static void serve_faults(struct control *c, const char *method, const struct htt
 		if (!body)
 			return;
 		if (cJSON_IsArray(body)) {
-			cJSON_ArrayForEach(rule, body)
-				if ((rc = faults_add(c->cfg.faults, rule, &why)) != 0)
-					break;
+			cJSON_ArrayForEach(rule, body) if ((rc = faults_add(c->cfg.faults, rule, &why)) != 0) break;
 		} else {
 			rc = faults_add(c->cfg.faults, body, &why);
 		}
@@ -169,8 +165,8 @@ static void reply_api_state(struct control *c, int rc, struct reply *reply)
 	if (rc) {
 		char why[128];
 
-		snprintf(why, sizeof(why), "the API daemon could not start on port %u: %s",
-			 api_server_port(c->cfg.api), strerror(-rc));
+		snprintf(why, sizeof(why), "the API daemon could not start on port %u: %s", api_server_port(c->cfg.api),
+			 strerror(-rc));
 		cJSON_Delete(body);
 		reply_error(reply, MHD_HTTP_INTERNAL_SERVER_ERROR, "api not restarted", why);
 		return;
@@ -197,8 +193,8 @@ static void serve_down(struct control *c, struct MHD_Connection *connection, str
 }
 
 /* GET /NAME answers {"KEY": value}; POST /NAME?KEY=N sets it first. */
-static void serve_setting(struct control *c, struct MHD_Connection *connection,
-			  const char *method, const char *name, struct reply *reply)
+static void serve_setting(struct control *c, struct MHD_Connection *connection, const char *method, const char *name,
+			  struct reply *reply)
 {
 	bool latency = strcmp(name, "latency") == 0;
 	const char *key = latency ? "ms" : "amount";
@@ -209,8 +205,7 @@ static void serve_setting(struct control *c, struct MHD_Connection *connection,
 		char *end = NULL;
 		double value = text ? strtod(text, &end) : -1;
 
-		if (!text || end == text || *end || !isfinite(value) || value < 0 ||
-		    (latency && value > 3600000)) {
+		if (!text || end == text || *end || !isfinite(value) || value < 0 || (latency && value > 3600000)) {
 			reply_error(reply, MHD_HTTP_BAD_REQUEST, "bad request",
 				    latency ? "?ms= takes 0 to 3600000" : "?amount= takes a number >= 0");
 			return;
@@ -226,16 +221,15 @@ static void serve_setting(struct control *c, struct MHD_Connection *connection,
 	}
 	body = cJSON_CreateObject();
 	if (!cJSON_AddNumberToObject(body, key,
-				     latency ? (double)api_server_latency(c->cfg.api)
-					     : store_balance(c->cfg.store))) {
+				     latency ? (double)api_server_latency(c->cfg.api) : store_balance(c->cfg.store))) {
 		cJSON_Delete(body);
 		body = NULL;
 	}
 	reply_json(reply, MHD_HTTP_OK, body);
 }
 
-static void route(struct control *c, struct MHD_Connection *connection, const char *url,
-		  const char *method, const struct http_request *req, struct reply *reply)
+static void route(struct control *c, struct MHD_Connection *connection, const char *url, const char *method,
+		  const struct http_request *req, struct reply *reply)
 {
 	bool get = strcmp(method, "GET") == 0, post = strcmp(method, "POST") == 0;
 
@@ -264,9 +258,9 @@ static void route(struct control *c, struct MHD_Connection *connection, const ch
 		reply_error(reply, MHD_HTTP_NOT_FOUND, "not found", NULL);
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, const char *url,
-				  const char *method, const char *version, const char *upload_data,
-				  size_t *upload_data_size, void **req_cls)
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, const char *url, const char *method,
+				  const char *version, const char *upload_data, size_t *upload_data_size,
+				  void **req_cls)
 {
 	struct http_request *req = *req_cls;
 	struct reply reply = { 0 };
@@ -299,15 +293,11 @@ int control_start(const struct control_config *cfg, struct control **out)
 	if (!c)
 		return -ENOMEM;
 	c->cfg = *cfg;
-	c->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-					     MHD_USE_THREAD_PER_CONNECTION | MHD_USE_AUTO |
-					     MHD_USE_ERROR_LOG,
-				     0, NULL, NULL, on_request, c,
-				     MHD_OPTION_EXTERNAL_LOGGER, http_log_mhd, "control",
-				     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-				     MHD_OPTION_URI_LOG_CALLBACK, http_request_begin, NULL,
-				     MHD_OPTION_NOTIFY_COMPLETED, http_request_end, NULL,
-				     MHD_OPTION_END);
+	c->daemon = MHD_start_daemon(
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_AUTO | MHD_USE_ERROR_LOG, 0, NULL,
+	    NULL, on_request, c, MHD_OPTION_EXTERNAL_LOGGER, http_log_mhd, "control", MHD_OPTION_SOCK_ADDR,
+	    (struct sockaddr *)&addr, MHD_OPTION_URI_LOG_CALLBACK, http_request_begin, NULL,
+	    MHD_OPTION_NOTIFY_COMPLETED, http_request_end, NULL, MHD_OPTION_END);
 	if (!c->daemon) {
 		free(c);
 		return -EIO;

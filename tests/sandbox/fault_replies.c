@@ -17,7 +17,8 @@ static const struct {
 	{ 403, "{\"error\":\"forbidden\",\"message\":\"account does not own this number\"}" },
 	{ 404, "{\"error\":\"number not found\"}" },
 	{ 409, "{\"error\":\"conflict\",\"message\":\"injected fault\"}" },
-	{ 429, "{\"status\":\"error\",\"error\":{\"code\":\"RATE_LIMIT_EXCEEDED\",\"message\":\"Too many requests\"}}" },
+	{ 429,
+	  "{\"status\":\"error\",\"error\":{\"code\":\"RATE_LIMIT_EXCEEDED\",\"message\":\"Too many requests\"}}" },
 	{ 500, "{\"error\":\"internal_server_error\",\"message\":\"injected fault\"}" },
 	{ 502, "{\"error\":\"bad_gateway\",\"message\":\"injected fault\"}" },
 	{ 503, "{\"error\":\"service_unavailable\",\"message\":\"injected fault\"}" },
@@ -29,8 +30,7 @@ static void rate_limit_body(long retry_after, struct reply *reply, unsigned stat
 	cJSON *body = cJSON_CreateObject();
 	cJSON *error = NULL, *details = NULL;
 
-	if (!cJSON_AddStringToObject(body, "status", "error") ||
-	    !(error = cJSON_AddObjectToObject(body, "error")) ||
+	if (!cJSON_AddStringToObject(body, "status", "error") || !(error = cJSON_AddObjectToObject(body, "error")) ||
 	    !cJSON_AddStringToObject(error, "code", "RATE_LIMIT_EXCEEDED") ||
 	    !cJSON_AddStringToObject(error, "message", "Too many requests") ||
 	    !(details = cJSON_AddObjectToObject(error, "details")) ||
@@ -128,8 +128,7 @@ enum MHD_Result fault_send_cut(struct MHD_Connection *connection, const struct r
 		return MHD_NO;
 	}
 	cut->half = len / 2;
-	struct MHD_Response *response =
-		MHD_create_response_from_callback(len, 4096, cut_read, cut, cut_free);
+	struct MHD_Response *response = MHD_create_response_from_callback(len, 4096, cut_read, cut, cut_free);
 	if (!response)
 		cut_free(cut);
 	return queue_stream(connection, response);
@@ -177,6 +176,5 @@ enum MHD_Result fault_send_huge(struct MHD_Connection *connection)
 {
 	uint64_t size = HUGE_HEAD_LEN + (uint64_t)FAULT_HUGE_BYTES + HUGE_TAIL_LEN;
 
-	return queue_stream(connection,
-			    MHD_create_response_from_callback(size, 64 * 1024, huge_read, NULL, NULL));
+	return queue_stream(connection, MHD_create_response_from_callback(size, 64 * 1024, huge_read, NULL, NULL));
 }

@@ -13,13 +13,13 @@
 
 struct rule {
 	unsigned id;
-	char method[8];                       /* "*" for any */
-	char number[NUMBER_DIGITS_MAX + 1];   /* "" for any */
-	uint64_t page;                        /* 0 for any */
-	long remaining;                       /* -1 = unlimited */
+	char method[8];                     /* "*" for any */
+	char number[NUMBER_DIGITS_MAX + 1]; /* "" for any */
+	uint64_t page;                      /* 0 for any */
+	long remaining;                     /* -1 = unlimited */
 	unsigned long hits;
 	struct fault fault;
-	cJSON *source;                        /* the rule as given, for listing */
+	cJSON *source; /* the rule as given, for listing */
 };
 
 struct faults {
@@ -30,10 +30,9 @@ struct faults {
 };
 
 static const char *const action_names[] = {
-	[FAULT_STATUS] = "status", [FAULT_DROP] = "drop", [FAULT_STALL] = "stall",
-	[FAULT_MALFORMED] = "malformed", [FAULT_TRUNCATED] = "truncated",
-	[FAULT_CUT] = "cut", [FAULT_HUGE] = "huge", [FAULT_GROW] = "grow",
-	[FAULT_SHRINK] = "shrink",
+	[FAULT_STATUS] = "status",       [FAULT_DROP] = "drop",           [FAULT_STALL] = "stall",
+	[FAULT_MALFORMED] = "malformed", [FAULT_TRUNCATED] = "truncated", [FAULT_CUT] = "cut",
+	[FAULT_HUGE] = "huge",           [FAULT_GROW] = "grow",           [FAULT_SHRINK] = "shrink",
 };
 
 int faults_create(struct faults **out)
@@ -84,8 +83,7 @@ void fault_clear(struct fault *fault)
 }
 
 /* An integer member within [min, max], or `fallback` when absent. */
-static int get_int(const cJSON *rule, const char *key, long min, long max, long fallback,
-		   long *value)
+static int get_int(const cJSON *rule, const char *key, long min, long max, long fallback, long *value)
 {
 	const cJSON *item = cJSON_GetObjectItemCaseSensitive(rule, key);
 
@@ -94,8 +92,7 @@ static int get_int(const cJSON *rule, const char *key, long min, long max, long 
 		return 0;
 	}
 	/* Range first: casting an out-of-range double to long is undefined. */
-	if (!cJSON_IsNumber(item) || !(item->valuedouble >= (double)min) ||
-	    item->valuedouble > (double)max ||
+	if (!cJSON_IsNumber(item) || !(item->valuedouble >= (double)min) || item->valuedouble > (double)max ||
 	    item->valuedouble != (double)(long)item->valuedouble)
 		return -EINVAL;
 	*value = (long)item->valuedouble;
@@ -122,8 +119,7 @@ static int parse_match(const cJSON *rule, struct rule *r, const char **why)
 		}
 		strcpy(r->method, known[i]);
 	}
-	if (number && (!cJSON_IsString(number) ||
-		       number_parse_e164(number->valuestring, r->number) != 0)) {
+	if (number && (!cJSON_IsString(number) || number_parse_e164(number->valuestring, r->number) != 0)) {
 		*why = "number must be a string of 8 to 15 digits";
 		return -EINVAL;
 	}
@@ -161,8 +157,7 @@ static int parse_status(const cJSON *rule, struct fault *fault, const char **why
 			return -ENOMEM;
 	}
 	if (type) {
-		if (!cJSON_IsString(type) || !*type->valuestring ||
-		    strpbrk(type->valuestring, "\r\n")) {
+		if (!cJSON_IsString(type) || !*type->valuestring || strpbrk(type->valuestring, "\r\n")) {
 			*why = "content_type must be a one-line string";
 			return -EINVAL;
 		}
@@ -278,8 +273,7 @@ fail:
 	return rc;
 }
 
-static bool rule_matches(const struct rule *r, const char *method, const char *number,
-			 uint64_t page)
+static bool rule_matches(const struct rule *r, const char *method, const char *number, uint64_t page)
 {
 	if (r->remaining == 0)
 		return false;
@@ -307,8 +301,7 @@ static int copy_fault(const struct fault *from, struct fault *to)
 	return 0;
 }
 
-bool faults_take(struct faults *f, const char *method, const char *number, uint64_t page,
-		 struct fault *out)
+bool faults_take(struct faults *f, const char *method, const char *number, uint64_t page, struct fault *out)
 {
 	bool taken = false;
 

@@ -48,8 +48,7 @@ int faults_add(struct faults *f, const cJSON *rule, const char **why);
  * of a listing request, or 0 for any other request. On a match fills *out
  * (release it with fault_clear) and returns true. Returns false when none
  * matches or when out of memory (the request then runs unharmed). */
-bool faults_take(struct faults *f, const char *method, const char *number, uint64_t page,
-		 struct fault *out);
+bool faults_take(struct faults *f, const char *method, const char *number, uint64_t page, struct fault *out);
 
 /* Frees what a taken fault owns. */
 void fault_clear(struct fault *fault);

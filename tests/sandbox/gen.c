@@ -10,17 +10,14 @@
 #define DAY_US (86400LL * 1000000)
 
 struct prefix_class {
-	const char *prefix;  /* digits after '+' */
+	const char *prefix; /* digits after '+' */
 	int subscriber_digits;
 	const char *country, *region, *currency;
 	double setup_fee, monthly_fee;
 	bool sms, mms;
 };
 
-enum {
-	CLASS_KARNATAKA, CLASS_MAHARASHTRA, CLASS_CALIFORNIA, CLASS_LONDON,
-	CLASS_SUB_MUMBAI, CLASS_GROWN, CLASS_COUNT
-};
+enum { CLASS_KARNATAKA, CLASS_MAHARASHTRA, CLASS_CALIFORNIA, CLASS_LONDON, CLASS_SUB_MUMBAI, CLASS_GROWN, CLASS_COUNT };
 
 static const struct prefix_class classes[CLASS_COUNT] = {
 	[CLASS_KARNATAKA] = { "9180", 8, "IN", "Karnataka", "INR", 500, 500, false, false },
@@ -75,10 +72,8 @@ static void format_uuid(uint64_t h, char out[NUMBER_TEXT_LEN])
 {
 	uint64_t lo = mix(h);
 
-	snprintf(out, NUMBER_TEXT_LEN, "%08" PRIx64 "-%04" PRIx64 "-4%03" PRIx64
-		 "-%04" PRIx64 "-%012" PRIx64,
-		 h >> 32, (h >> 16) & 0xffff, h & 0xfff,
-		 0x8000 | ((lo >> 48) & 0x3fff), lo & UINT64_C(0xffffffffffff));
+	snprintf(out, NUMBER_TEXT_LEN, "%08" PRIx64 "-%04" PRIx64 "-4%03" PRIx64 "-%04" PRIx64 "-%012" PRIx64, h >> 32,
+		 (h >> 16) & 0xffff, h & 0xfff, 0x8000 | ((lo >> 48) & 0x3fff), lo & UINT64_C(0xffffffffffff));
 }
 
 /* The shared trunk groups and applications generated numbers point at. */
@@ -110,8 +105,7 @@ static void apply_class(struct number *n, int cls)
 /* A held number: purchased up to three years before the epoch, updated some
  * time between purchase and the epoch; about half routed to a trunk, an
  * eighth of the rest to an application, never both. */
-static struct number *make_held(const struct gen_config *cfg, int cls, uint64_t j,
-				const char *owner)
+static struct number *make_held(const struct gen_config *cfg, int cls, uint64_t j, const char *owner)
 {
 	struct number *n = number_new();
 	uint64_t h = hash3(cfg->seed, 0x100 + (uint64_t)cls, j);
@@ -119,8 +113,8 @@ static struct number *make_held(const struct gen_config *cfg, int cls, uint64_t 
 
 	if (!n)
 		return NULL;
-	snprintf(n->digits, sizeof(n->digits), "%s%0*" PRIu64, classes[cls].prefix,
-		 classes[cls].subscriber_digits, subscriber(cfg->seed, cls, j));
+	snprintf(n->digits, sizeof(n->digits), "%s%0*" PRIu64, classes[cls].prefix, classes[cls].subscriber_digits,
+		 subscriber(cfg->seed, cls, j));
 	apply_class(n, cls);
 	format_uuid(h, n->id);
 	NUMBER_SET(n->account_id, owner);
@@ -168,8 +162,8 @@ struct number *gen_inventory(const struct gen_config *cfg, const char *country, 
 	 * inventory from the top, so the two never meet. */
 	uint64_t j = pow10u(classes[cls].subscriber_digits) - 1 - k;
 	uint64_t h = hash3(cfg->seed, 0x200 + (uint64_t)cls, j);
-	snprintf(n->digits, sizeof(n->digits), "%s%0*" PRIu64, classes[cls].prefix,
-		 classes[cls].subscriber_digits, subscriber(cfg->seed, cls, j));
+	snprintf(n->digits, sizeof(n->digits), "%s%0*" PRIu64, classes[cls].prefix, classes[cls].subscriber_digits,
+		 subscriber(cfg->seed, cls, j));
 	apply_class(n, cls);
 	format_uuid(h, n->id);
 	int64_t created = cfg->epoch_us - (int64_t)(mix(h ^ 1) % (uint64_t)(365 * DAY_US));
@@ -186,8 +180,7 @@ struct number *gen_grown(const struct gen_config *cfg, uint32_t serial)
 
 	if (!n)
 		return NULL;
-	snprintf(n->digits, sizeof(n->digits), "%s%07" PRIu64, classes[CLASS_GROWN].prefix,
-		 space - 1 - serial % space);
+	snprintf(n->digits, sizeof(n->digits), "%s%07" PRIu64, classes[CLASS_GROWN].prefix, space - 1 - serial % space);
 	apply_class(n, CLASS_GROWN);
 	format_uuid(hash3(cfg->seed, 0x300, serial), n->id);
 	NUMBER_SET(n->account_id, cfg->main_account);

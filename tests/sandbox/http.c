@@ -29,8 +29,7 @@ void *http_request_begin(void *cls, const char *uri, struct MHD_Connection *conn
 	return r;
 }
 
-void http_request_end(void *cls, struct MHD_Connection *connection, void **req_cls,
-		      enum MHD_RequestTerminationCode toe)
+void http_request_end(void *cls, struct MHD_Connection *connection, void **req_cls, enum MHD_RequestTerminationCode toe)
 {
 	struct http_request *r = *req_cls;
 
@@ -125,8 +124,7 @@ enum MHD_Result http_send(struct MHD_Connection *connection, const struct reply 
 	struct MHD_Response *response;
 	enum MHD_Result ret;
 
-	response = MHD_create_response_from_buffer(r->body_len, r->body ? r->body : "",
-						   MHD_RESPMEM_MUST_COPY);
+	response = MHD_create_response_from_buffer(r->body_len, r->body ? r->body : "", MHD_RESPMEM_MUST_COPY);
 	if (!response)
 		return MHD_NO;
 	if (r->body_len > 0)

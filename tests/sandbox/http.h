@@ -18,11 +18,11 @@
 /* One request's state, created by http_request_begin (MHD's URI log
  * callback) and freed by http_request_end (its completion callback). */
 struct http_request {
-	char *raw_path;   /* as received, percent-encoding kept; owned */
-	char *raw_query;  /* after '?', as received; NULL when absent; owned */
+	char *raw_path;  /* as received, percent-encoding kept; owned */
+	char *raw_query; /* after '?', as received; NULL when absent; owned */
 	struct buf body;
-	bool started;     /* the access handler has seen this request */
-	bool too_large;   /* the body passed HTTP_BODY_MAX; the rest was dropped */
+	bool started;   /* the access handler has seen this request */
+	bool too_large; /* the body passed HTTP_BODY_MAX; the rest was dropped */
 };
 
 /* MHD_OPTION_URI_LOG_CALLBACK: returns a new struct http_request (NULL when
@@ -40,7 +40,7 @@ bool http_request_feed(struct http_request *r, const char *upload_data, size_t *
 /* An answer under construction. Zero-initialise; reply_clear() frees it. */
 struct reply {
 	unsigned status;
-	char *body;               /* owned; NULL = no body */
+	char *body; /* owned; NULL = no body */
 	size_t body_len;
 	const char *content_type; /* not owned, outlives the reply; NULL = application/json */
 	const char *allow;        /* not owned, outlives the reply; Allow header for 405 */

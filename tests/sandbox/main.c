@@ -44,8 +44,8 @@ static struct store_config store_config_from(const struct options *opt)
 	};
 }
 
-static struct api_server_config api_config_from(const struct options *opt, struct store *store,
-						 struct faults *faults, struct reqlog *reqlog)
+static struct api_server_config api_config_from(const struct options *opt, struct store *store, struct faults *faults,
+						struct reqlog *reqlog)
 {
 	return (struct api_server_config){
 		.port = opt->port,
@@ -68,8 +68,7 @@ static int publish_port(const char *path, unsigned port, const char *what)
 		return 0;
 	rc = portfile_write(path, port);
 	if (rc)
-		fprintf(stderr, PROG ": cannot write the %s port to %s: %s\n", what, path,
-			strerror(-rc));
+		fprintf(stderr, PROG ": cannot write the %s port to %s: %s\n", what, path, strerror(-rc));
 	return rc;
 }
 
@@ -110,12 +109,14 @@ int main(int argc, char **argv)
 	}
 	api_cfg = api_config_from(&opt, store, faults, reqlog);
 	if ((rc = api_server_start(&api_cfg, &api)) != 0) {
-		fprintf(stderr, PROG ": cannot start the API server on 127.0.0.1:%u: %s\n",
-			opt.port, strerror(-rc));
+		fprintf(stderr, PROG ": cannot start the API server on 127.0.0.1:%u: %s\n", opt.port, strerror(-rc));
 		goto out_reqlog;
 	}
 	control_cfg = (struct control_config){
-		.store = store, .faults = faults, .reqlog = reqlog, .api = api,
+		.store = store,
+		.faults = faults,
+		.reqlog = reqlog,
+		.api = api,
 	};
 	if ((rc = control_start(&control_cfg, &control)) != 0) {
 		fprintf(stderr, PROG ": cannot start the control server: %s\n", strerror(-rc));

@@ -90,10 +90,8 @@ static cJSON *add_nullable(cJSON *obj, const char *key, const char *value)
  * extra says otherwise. */
 static bool add_defaults(cJSON *obj, const struct number *n)
 {
-	return cJSON_AddStringToObject(obj, "provider", "") &&
-	       cJSON_AddBoolToObject(obj, "voice_enabled", n->voice) &&
-	       cJSON_AddArrayToObject(obj, "tags") &&
-	       cJSON_AddBoolToObject(obj, "is_blocked", false) &&
+	return cJSON_AddStringToObject(obj, "provider", "") && cJSON_AddBoolToObject(obj, "voice_enabled", n->voice) &&
+	       cJSON_AddArrayToObject(obj, "tags") && cJSON_AddBoolToObject(obj, "is_blocked", false) &&
 	       cJSON_AddBoolToObject(obj, "is_trial_number", false) &&
 	       cJSON_AddStringToObject(obj, "source", "purchased") &&
 	       cJSON_AddNumberToObject(obj, "minimum_commitment_months", 0);
@@ -103,7 +101,8 @@ static bool add_extra(cJSON *obj, const cJSON *extra)
 {
 	const cJSON *item;
 
-	cJSON_ArrayForEach(item, extra) {
+	cJSON_ArrayForEach(item, extra)
+	{
 		cJSON *copy = cJSON_Duplicate(item, true);
 
 		if (!copy)
@@ -133,31 +132,24 @@ cJSON *number_to_json(const struct number *n)
 	e164[0] = '+';
 	memcpy(e164 + 1, n->digits, sizeof(n->digits));
 
-	ok = cJSON_AddStringToObject(obj, "id", n->id) &&
-	     add_nullable(obj, "account_id", n->account_id) &&
-	     cJSON_AddStringToObject(obj, "e164", e164) &&
-	     cJSON_AddStringToObject(obj, "country", n->country) &&
-	     add_nullable(obj, "region", n->region) &&
-	     (caps = cJSON_AddObjectToObject(obj, "capabilities")) &&
-	     cJSON_AddBoolToObject(caps, "voice", n->voice) &&
-	     cJSON_AddBoolToObject(caps, "sms", n->sms) &&
-	     cJSON_AddBoolToObject(caps, "mms", n->mms) &&
-	     cJSON_AddBoolToObject(caps, "fax", n->fax) &&
+	ok = cJSON_AddStringToObject(obj, "id", n->id) && add_nullable(obj, "account_id", n->account_id) &&
+	     cJSON_AddStringToObject(obj, "e164", e164) && cJSON_AddStringToObject(obj, "country", n->country) &&
+	     add_nullable(obj, "region", n->region) && (caps = cJSON_AddObjectToObject(obj, "capabilities")) &&
+	     cJSON_AddBoolToObject(caps, "voice", n->voice) && cJSON_AddBoolToObject(caps, "sms", n->sms) &&
+	     cJSON_AddBoolToObject(caps, "mms", n->mms) && cJSON_AddBoolToObject(caps, "fax", n->fax) &&
 	     cJSON_AddStringToObject(obj, "status", n->status) &&
 	     cJSON_AddNumberToObject(obj, "setup_fee", n->setup_fee) &&
 	     cJSON_AddNumberToObject(obj, "monthly_fee", n->monthly_fee) &&
 	     cJSON_AddStringToObject(obj, "currency", n->currency) &&
 	     add_nullable(obj, "application_id", n->application_id) &&
-	     add_nullable(obj, "trunk_group_id", n->trunk_group_id) &&
-	     add_defaults(obj, n);
+	     add_nullable(obj, "trunk_group_id", n->trunk_group_id) && add_defaults(obj, n);
 	if (ok && number_has_status(n, "pending_release"))
 		ok = cJSON_AddNumberToObject(obj, "release_fee", n->release_fee) &&
 		     cJSON_AddStringToObject(obj, "cooldown_ends_at", n->cooldown_ends_at);
 	ok = ok && add_nullable(obj, "purchased_at", n->purchased_at) &&
 	     add_nullable(obj, "released_at", n->released_at) &&
 	     cJSON_AddStringToObject(obj, "created_at", n->created_at) &&
-	     cJSON_AddStringToObject(obj, "updated_at", n->updated_at) &&
-	     (!n->extra || add_extra(obj, n->extra));
+	     cJSON_AddStringToObject(obj, "updated_at", n->updated_at) && (!n->extra || add_extra(obj, n->extra));
 	if (!ok) {
 		cJSON_Delete(obj);
 		return NULL;
@@ -166,8 +158,7 @@ cJSON *number_to_json(const struct number *n)
 }
 
 /* Copies a JSON string (or null, when `nullable`) into a text field. */
-static int apply_text(char *field, size_t size, const cJSON *item, bool nullable,
-		      const char **why)
+static int apply_text(char *field, size_t size, const cJSON *item, bool nullable, const char **why)
 {
 	if (nullable && cJSON_IsNull(item)) {
 		field[0] = '\0';
@@ -206,7 +197,8 @@ static int apply_capabilities(struct number *n, const cJSON *item, const char **
 		*why = "capabilities must be an object";
 		return -EINVAL;
 	}
-	cJSON_ArrayForEach(cap, item) {
+	cJSON_ArrayForEach(cap, item)
+	{
 		size_t i;
 
 		for (i = 0; i < 4; i++)
@@ -263,8 +255,10 @@ static int apply_extra(struct number *n, const cJSON *item)
 }
 
 /* Text fields: JSON name, place in the record, whether null is allowed. */
-#define TEXT_FIELD(name, nullable) { #name, offsetof(struct number, name), \
-		sizeof(((struct number *)0)->name), nullable }
+#define TEXT_FIELD(name, nullable)                                                                                     \
+	{                                                                                                              \
+#name, offsetof(struct number, name), sizeof(((struct number *)0)->name), nullable                     \
+	}
 static const struct text_field {
 	const char *name;
 	size_t offset, size;
@@ -292,8 +286,7 @@ static int apply_one(struct number *n, const cJSON *item, const char **why)
 		const struct text_field *f = &text_fields[i];
 
 		if (strcmp(key, f->name) == 0)
-			return apply_text((char *)n + f->offset, f->size, item,
-					  f->nullable, why);
+			return apply_text((char *)n + f->offset, f->size, item, f->nullable, why);
 	}
 	if (strcmp(key, "e164") == 0)
 		return apply_e164(n, item, why);
@@ -318,7 +311,8 @@ int number_apply_json(struct number *n, const cJSON *fields, const char **why)
 		*why = "body must be a JSON object";
 		return -EINVAL;
 	}
-	cJSON_ArrayForEach(item, fields) {
+	cJSON_ArrayForEach(item, fields)
+	{
 		int rc = apply_one(n, item, why);
 
 		if (rc == -ENOMEM)

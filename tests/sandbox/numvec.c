@@ -94,8 +94,7 @@ struct number *numvec_take_at(struct numvec *v, size_t index)
 {
 	struct number *n = v->items[index];
 
-	memmove(&v->items[index], &v->items[index + 1],
-		(v->len - index - 1) * sizeof(*v->items));
+	memmove(&v->items[index], &v->items[index + 1], (v->len - index - 1) * sizeof(*v->items));
 	v->len--;
 	return n;
 }

@@ -14,36 +14,50 @@
 #define PROG "vobiz-sandbox"
 #define FILE_MAX (1024 * 1024)
 
-static const char usage[] =
-	"usage: " PROG " [options]\n"
-	"A stand-in for the Vobiz numbers API on 127.0.0.1, with a control API.\n"
-	"\n"
-	"  --port N                 API port (default 0: pick a free one)\n"
-	"  --port-file FILE         write the API port there once listening\n"
-	"  --control-port-file FILE write the control port there (written last)\n"
-	"  --auth-id ID             account auth id (default MA_SANDBOX1)\n"
-	"  --auth-token TOK         auth token (default sandbox-token)\n"
-	"  --auth-token-file FILE   read the auth token from FILE\n"
-	"  --sub-account-id ID      the sub-account (default SA_SANDBOX2)\n"
-	"  --numbers N              numbers of the account (default 25)\n"
-	"  --sub-numbers M          numbers of the sub-account (default 3)\n"
-	"  --inventory K            inventory numbers per country IN/US/GB (default 150)\n"
-	"  --request-log FILE       append one JSON line per API request\n"
-	"  --tls-cert FILE          serve the API over HTTPS with this PEM certificate\n"
-	"  --tls-key FILE           ... and this PEM private key\n"
-	"  --cooldown SECONDS       pending_release period (default 86400)\n"
-	"  --latency MS             delay before every API answer (default 0)\n"
-	"  --seed S                 seed for generated numbers (default 1)\n"
-	"  --epoch RFC3339          the \"now\" generated dates count back from\n"
-	"                           (default: the start time)\n"
-	"  --balance AMOUNT         account balance for purchases (default 1000000)\n"
-	"  --help                   this text\n";
+static const char usage[] = "usage: " PROG " [options]\n"
+			    "A stand-in for the Vobiz numbers API on 127.0.0.1, with a control API.\n"
+			    "\n"
+			    "  --port N                 API port (default 0: pick a free one)\n"
+			    "  --port-file FILE         write the API port there once listening\n"
+			    "  --control-port-file FILE write the control port there (written last)\n"
+			    "  --auth-id ID             account auth id (default MA_SANDBOX1)\n"
+			    "  --auth-token TOK         auth token (default sandbox-token)\n"
+			    "  --auth-token-file FILE   read the auth token from FILE\n"
+			    "  --sub-account-id ID      the sub-account (default SA_SANDBOX2)\n"
+			    "  --numbers N              numbers of the account (default 25)\n"
+			    "  --sub-numbers M          numbers of the sub-account (default 3)\n"
+			    "  --inventory K            inventory numbers per country IN/US/GB (default 150)\n"
+			    "  --request-log FILE       append one JSON line per API request\n"
+			    "  --tls-cert FILE          serve the API over HTTPS with this PEM certificate\n"
+			    "  --tls-key FILE           ... and this PEM private key\n"
+			    "  --cooldown SECONDS       pending_release period (default 86400)\n"
+			    "  --latency MS             delay before every API answer (default 0)\n"
+			    "  --seed S                 seed for generated numbers (default 1)\n"
+			    "  --epoch RFC3339          the \"now\" generated dates count back from\n"
+			    "                           (default: the start time)\n"
+			    "  --balance AMOUNT         account balance for purchases (default 1000000)\n"
+			    "  --help                   this text\n";
 
 enum {
-	OPT_PORT = 256, OPT_PORT_FILE, OPT_CONTROL_PORT_FILE, OPT_AUTH_ID, OPT_AUTH_TOKEN,
-	OPT_AUTH_TOKEN_FILE, OPT_SUB_ACCOUNT_ID, OPT_NUMBERS, OPT_SUB_NUMBERS, OPT_INVENTORY,
-	OPT_REQUEST_LOG, OPT_TLS_CERT, OPT_TLS_KEY, OPT_COOLDOWN, OPT_LATENCY, OPT_SEED,
-	OPT_EPOCH, OPT_BALANCE, OPT_HELP,
+	OPT_PORT = 256,
+	OPT_PORT_FILE,
+	OPT_CONTROL_PORT_FILE,
+	OPT_AUTH_ID,
+	OPT_AUTH_TOKEN,
+	OPT_AUTH_TOKEN_FILE,
+	OPT_SUB_ACCOUNT_ID,
+	OPT_NUMBERS,
+	OPT_SUB_NUMBERS,
+	OPT_INVENTORY,
+	OPT_REQUEST_LOG,
+	OPT_TLS_CERT,
+	OPT_TLS_KEY,
+	OPT_COOLDOWN,
+	OPT_LATENCY,
+	OPT_SEED,
+	OPT_EPOCH,
+	OPT_BALANCE,
+	OPT_HELP,
 };
 
 static const struct option long_options[] = {
@@ -119,8 +133,7 @@ static int parse_u64(const char *name, const char *text, uint64_t max, uint64_t 
 	errno = 0;
 	unsigned long long v = strtoull(text, &end, 0);
 	if (errno || end == text || *end || text[0] == '-' || v > max) {
-		fprintf(stderr, PROG ": --%s: not a number from 0 to %llu: %s\n", name,
-			(unsigned long long)max, text);
+		fprintf(stderr, PROG ": --%s: not a number from 0 to %llu: %s\n", name, (unsigned long long)max, text);
 		return -EINVAL;
 	}
 	*value = v;
@@ -240,8 +253,7 @@ static int set_defaults(struct options *opt)
 	opt->seed = 1;
 	opt->epoch_us = timestamp_now_us();
 	opt->balance = 1000000;
-	if (set_string(&opt->auth_id, "MA_SANDBOX1") ||
-	    set_string(&opt->auth_token, "sandbox-token") ||
+	if (set_string(&opt->auth_id, "MA_SANDBOX1") || set_string(&opt->auth_token, "sandbox-token") ||
 	    set_string(&opt->sub_account_id, "SA_SANDBOX2"))
 		return -ENOMEM;
 	return 0;
@@ -251,8 +263,7 @@ static int set_defaults(struct options *opt)
 static bool plain_id(const char *id)
 {
 	return *id && strlen(id) < 40 &&
-	       strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") ==
-		       strlen(id);
+	       strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == strlen(id);
 }
 
 int options_parse(int argc, char **argv, struct options *opt)

@@ -8,20 +8,20 @@
 
 /* Every string is owned by the struct (options_free). */
 struct options {
-	unsigned port;             /* API port; 0 = pick a free one */
-	char *port_file;           /* where to write the API port; NULL = nowhere */
-	char *control_port_file;   /* where to write the control port; NULL = nowhere */
+	unsigned port;           /* API port; 0 = pick a free one */
+	char *port_file;         /* where to write the API port; NULL = nowhere */
+	char *control_port_file; /* where to write the control port; NULL = nowhere */
 	char *auth_id;
-	char *auth_token;          /* secret: never printed */
+	char *auth_token; /* secret: never printed */
 	char *sub_account_id;
 	size_t numbers, sub_numbers, inventory_per_country;
-	char *request_log;         /* NULL = memory only */
-	char *tls_cert_pem;        /* file contents; NULL = plain HTTP */
+	char *request_log;  /* NULL = memory only */
+	char *tls_cert_pem; /* file contents; NULL = plain HTTP */
 	char *tls_key_pem;
 	uint64_t cooldown_s;
 	unsigned long latency_ms;
 	uint64_t seed;
-	int64_t epoch_us;          /* "now" for generated dates */
+	int64_t epoch_us; /* "now" for generated dates */
 	double balance;
 };
 

@@ -16,10 +16,10 @@
 
 struct reqlog {
 	pthread_mutex_t lock;
-	FILE *file;         /* NULL: memory only */
-	char *token;        /* the secret to redact */
-	unsigned long seq;  /* last number given */
-	char **lines;       /* rendered entries since the last clear */
+	FILE *file;        /* NULL: memory only */
+	char *token;       /* the secret to redact */
+	unsigned long seq; /* last number given */
+	char **lines;      /* rendered entries since the last clear */
 	size_t len, cap;
 };
 
@@ -91,8 +91,7 @@ static char *redact(const struct reqlog *log, const char *text, size_t len)
 }
 
 /* Adds key: redacted text, or null when text is NULL. */
-static bool add_text(const struct reqlog *log, cJSON *obj, const char *key, const char *text,
-		     size_t len)
+static bool add_text(const struct reqlog *log, cJSON *obj, const char *key, const char *text, size_t len)
 {
 	if (!text)
 		return cJSON_AddNullToObject(obj, key) != NULL;
@@ -114,7 +113,8 @@ static cJSON *redact_headers(const struct reqlog *log, const cJSON *headers)
 	cJSON *clean = cJSON_CreateObject();
 	const cJSON *h;
 
-	cJSON_ArrayForEach(h, headers) {
+	cJSON_ArrayForEach(h, headers)
+	{
 		const char *value = cJSON_GetStringValue(h);
 
 		if (!clean)
@@ -137,25 +137,21 @@ static char *render(struct reqlog *log, const struct reqlog_entry *e, unsigned l
 	char *line = NULL;
 
 	timestamp_format(timestamp_now_us(), when);
-	if (!obj || !cJSON_AddNumberToObject(obj, "seq", (double)seq) ||
-	    !cJSON_AddStringToObject(obj, "time", when) ||
+	if (!obj || !cJSON_AddNumberToObject(obj, "seq", (double)seq) || !cJSON_AddStringToObject(obj, "time", when) ||
 	    !add_text(log, obj, "method", e->method, e->method ? strlen(e->method) : 0) ||
 	    !add_text(log, obj, "path", e->path, e->path ? strlen(e->path) : 0) ||
 	    !add_text(log, obj, "query", e->query, e->query ? strlen(e->query) : 0))
 		goto out;
-	if (e->status ? !cJSON_AddNumberToObject(obj, "status", e->status)
-		      : !cJSON_AddNullToObject(obj, "status"))
+	if (e->status ? !cJSON_AddNumberToObject(obj, "status", e->status) : !cJSON_AddNullToObject(obj, "status"))
 		goto out;
 	headers = e->headers ? redact_headers(log, e->headers) : cJSON_CreateObject();
 	if (!headers || !cJSON_AddItemToObject(obj, "headers", headers)) {
 		cJSON_Delete(headers);
 		goto out;
 	}
-	if (!cJSON_AddBoolToObject(obj, "token_ok", e->token_ok) ||
-	    !add_text(log, obj, "body", e->body, e->body_len) ||
+	if (!cJSON_AddBoolToObject(obj, "token_ok", e->token_ok) || !add_text(log, obj, "body", e->body, e->body_len) ||
 	    !cJSON_AddStringToObject(obj, "outcome", e->outcome) ||
-	    !(e->fault ? cJSON_AddStringToObject(obj, "fault", e->fault)
-		       : cJSON_AddNullToObject(obj, "fault")))
+	    !(e->fault ? cJSON_AddStringToObject(obj, "fault", e->fault) : cJSON_AddNullToObject(obj, "fault")))
 		goto out;
 	line = cJSON_PrintUnformatted(obj);
 out:
@@ -201,8 +197,7 @@ char *reqlog_dump(struct reqlog *log)
 	pthread_mutex_lock(&log->lock);
 	rc = buf_append_str(&out, "[");
 	for (size_t i = 0; rc == 0 && i < log->len; i++)
-		rc = buf_append_str(&out, i ? ",\n" : "\n") ||
-		     buf_append_str(&out, log->lines[i]);
+		rc = buf_append_str(&out, i ? ",\n" : "\n") || buf_append_str(&out, log->lines[i]);
 	pthread_mutex_unlock(&log->lock);
 	if (rc == 0)
 		rc = buf_append_str(&out, out.len > 1 ? "\n]\n" : "]\n");

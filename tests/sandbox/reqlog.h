@@ -23,12 +23,12 @@ void reqlog_destroy(struct reqlog *log);
 /* One request as the API server saw it. Strings may be NULL. */
 struct reqlog_entry {
 	const char *method;
-	const char *path;    /* raw, percent-encoding kept */
-	const char *query;   /* raw, without '?'; NULL when absent */
-	unsigned status;     /* 0: no answer was sent */
-	cJSON *headers;      /* object name -> value, as received; redacted here */
+	const char *path;  /* raw, percent-encoding kept */
+	const char *query; /* raw, without '?'; NULL when absent */
+	unsigned status;   /* 0: no answer was sent */
+	cJSON *headers;    /* object name -> value, as received; redacted here */
 	bool token_ok;
-	const char *body;    /* request body; NULL when empty */
+	const char *body; /* request body; NULL when empty */
 	size_t body_len;
 	const char *outcome; /* "served", "dropped" or "stalled" */
 	const char *fault;   /* the action of the fault rule that hit, or NULL */

@@ -15,8 +15,7 @@ bool route_match(const char *pattern, const char *raw_path, struct route_params 
 		size_t plen = strcspn(p, "/"), slen = strcspn(s, "/");
 
 		if (plen == 1 && *p == '*') {
-			if (slen == 0 || slen >= ROUTE_SEGMENT_MAX ||
-			    params->count == ROUTE_MAX_PARAMS)
+			if (slen == 0 || slen >= ROUTE_SEGMENT_MAX || params->count == ROUTE_MAX_PARAMS)
 				return false;
 			memcpy(params->raw[params->count], s, slen);
 			params->raw[params->count++][slen] = '\0';

@@ -20,8 +20,8 @@ static const struct api_route api_routes[] = {
 
 #define ROUTE_COUNT (sizeof(api_routes) / sizeof(api_routes[0]))
 
-const struct api_route *routes_find(const char *method, const char *raw_path,
-				    struct route_params *params, char allow[64])
+const struct api_route *routes_find(const char *method, const char *raw_path, struct route_params *params,
+				    char allow[64])
 {
 	const struct api_route *found = NULL;
 	struct route_params scratch;
@@ -71,21 +71,18 @@ static bool check_auth(const struct api_call *call, struct reply *reply)
 	const char *id = MHD_lookup_connection_value(call->connection, MHD_HEADER_KIND, "X-Auth-ID");
 	char path_id[ROUTE_SEGMENT_MAX];
 
-	if (!id || strcmp(id, call->auth_id) != 0 ||
-	    !routes_token_ok(call->connection, call->auth_token)) {
+	if (!id || strcmp(id, call->auth_id) != 0 || !routes_token_ok(call->connection, call->auth_token)) {
 		reply_invalid_token(reply);
 		return false;
 	}
-	if (route_decode(call->params->raw[0], path_id, sizeof(path_id)) != 0 ||
-	    strcmp(path_id, call->auth_id) != 0) {
+	if (route_decode(call->params->raw[0], path_id, sizeof(path_id)) != 0 || strcmp(path_id, call->auth_id) != 0) {
 		reply_error(reply, MHD_HTTP_FORBIDDEN, "forbidden", "account mismatch");
 		return false;
 	}
 	return true;
 }
 
-void routes_serve(const struct api_route *route, const char *allow, const struct api_call *call,
-		  struct reply *reply)
+void routes_serve(const struct api_route *route, const char *allow, const struct api_call *call, struct reply *reply)
 {
 	if (!route) {
 		if (allow[0]) {
@@ -130,16 +127,14 @@ uint64_t routes_page(struct MHD_Connection *connection)
 	return page;
 }
 
-bool routes_parse_paging(const struct api_call *call, uint64_t *page, uint64_t *per_page,
-			 struct reply *reply)
+bool routes_parse_paging(const struct api_call *call, uint64_t *page, uint64_t *per_page, struct reply *reply)
 {
 	const char *per_page_text = http_query(call->connection, "per_page");
 	unsigned long long value = 25;
 
 	*page = routes_page(call->connection);
-	if (*page == 0 ||
-	    (per_page_text && http_parse_uint(per_page_text, 1000, &value) != 0) ||
-	    value < 1 || value > 100) {
+	if (*page == 0 || (per_page_text && http_parse_uint(per_page_text, 1000, &value) != 0) || value < 1 ||
+	    value > 100) {
 		reply_error(reply, MHD_HTTP_BAD_REQUEST, "invalid pagination parameters", NULL);
 		return false;
 	}

@@ -21,7 +21,7 @@ struct api_call {
 	const struct route_params *params; /* raw[0] is the path's auth_id */
 	const char *body;                  /* NUL-terminated; "" when none */
 	size_t body_len;
-	const char *auth_id;               /* the account the sandbox serves */
+	const char *auth_id; /* the account the sandbox serves */
 	const char *auth_token;
 	struct store *store;
 };
@@ -30,23 +30,22 @@ typedef void (*api_handler)(const struct api_call *call, struct reply *reply);
 
 struct api_route {
 	const char *method;
-	const char *pattern;  /* for route_match() */
-	int number_param;     /* index of the param holding a number, or -1 */
-	bool paged;           /* a listing: has ?page= */
+	const char *pattern; /* for route_match() */
+	int number_param;    /* index of the param holding a number, or -1 */
+	bool paged;          /* a listing: has ?page= */
 	api_handler handler;
 };
 
 /* The route for this method and raw path, filling *params. NULL when none:
  * then `allow` holds the methods the path does accept ("" when the path is
  * unknown: 404; otherwise 405). */
-const struct api_route *routes_find(const char *method, const char *raw_path,
-				    struct route_params *params, char allow[64]);
+const struct api_route *routes_find(const char *method, const char *raw_path, struct route_params *params,
+				    char allow[64]);
 
 /* Answers a request: 404/405 when `route` is NULL (the 405 reply points at
  * `allow`, which must outlive it), 401/403 when the
  * credentials or the path's account are wrong, else the handler's answer. */
-void routes_serve(const struct api_route *route, const char *allow, const struct api_call *call,
-		  struct reply *reply);
+void routes_serve(const struct api_route *route, const char *allow, const struct api_call *call, struct reply *reply);
 
 /* True when the X-Auth-Token header equals `token`. */
 bool routes_token_ok(struct MHD_Connection *connection, const char *token);
@@ -62,8 +61,7 @@ uint64_t routes_page(struct MHD_Connection *connection);
 
 /* Reads ?page= and ?per_page= (defaults 1 and 25; per_page 1..100). Returns
  * false after setting a 400 reply when they are invalid. */
-bool routes_parse_paging(const struct api_call *call, uint64_t *page, uint64_t *per_page,
-			 struct reply *reply);
+bool routes_parse_paging(const struct api_call *call, uint64_t *page, uint64_t *per_page, struct reply *reply);
 
 /* A number segment of the current dialect: it must decode to "+digits"
  * (written %2B or a literal '+'). Returns 0 or -EINVAL. */

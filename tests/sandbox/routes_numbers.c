@@ -36,14 +36,14 @@ static void reply_release_error(enum store_result rc, struct reply *reply)
 	}
 }
 
-static void reply_pending(const struct api_call *call, const char *digits,
-			  const struct release_info *info, struct reply *reply)
+static void reply_pending(const struct api_call *call, const char *digits, const struct release_info *info,
+			  struct reply *reply)
 {
 	char cancel_url[ROUTE_SEGMENT_MAX + 64];
 	cJSON *body = cJSON_CreateObject();
 
-	snprintf(cancel_url, sizeof(cancel_url), "/api/v1/account/%s/numbers/%%2B%s/cancel-release",
-		 call->auth_id, digits);
+	snprintf(cancel_url, sizeof(cancel_url), "/api/v1/account/%s/numbers/%%2B%s/cancel-release", call->auth_id,
+		 digits);
 	if (!cJSON_AddStringToObject(body, "status", "pending_release") ||
 	    !cJSON_AddNumberToObject(body, "release_fee", info->release_fee) ||
 	    !cJSON_AddStringToObject(body, "cooldown_ends_at", info->cooldown_ends_at) ||
@@ -59,8 +59,7 @@ static void reply_status_message(struct reply *reply, const char *status, const 
 {
 	cJSON *body = cJSON_CreateObject();
 
-	if (!cJSON_AddStringToObject(body, "status", status) ||
-	    !cJSON_AddStringToObject(body, "message", message)) {
+	if (!cJSON_AddStringToObject(body, "status", status) || !cJSON_AddStringToObject(body, "message", message)) {
 		cJSON_Delete(body);
 		body = NULL;
 	}
@@ -84,8 +83,7 @@ void routes_release_number(const struct api_call *call, struct reply *reply)
 		return;
 	}
 	if (current)
-		mode = immediate && strcmp(immediate, "true") == 0 ? RELEASE_IMMEDIATE
-								   : RELEASE_COOLDOWN;
+		mode = immediate && strcmp(immediate, "true") == 0 ? RELEASE_IMMEDIATE : RELEASE_COOLDOWN;
 	rc = store_release(call->store, digits, mode, &info);
 	if (rc != STORE_OK)
 		reply_release_error(rc, reply);

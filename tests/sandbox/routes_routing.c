@@ -69,15 +69,13 @@ void routes_unassign_trunk(const struct api_call *call, struct reply *reply)
 		reply_routing_error(rc, NULL, reply);
 }
 
-static void reply_application(struct reply *reply, const char *message, const char *digits,
-			      const char *application_id)
+static void reply_application(struct reply *reply, const char *message, const char *digits, const char *application_id)
 {
 	cJSON *body = cJSON_CreateObject();
 	char e164[NUMBER_DIGITS_MAX + 2] = "+";
 
 	strcat(e164, digits);
-	if (!cJSON_AddStringToObject(body, "message", message) ||
-	    !cJSON_AddStringToObject(body, "e164", e164) ||
+	if (!cJSON_AddStringToObject(body, "message", message) || !cJSON_AddStringToObject(body, "e164", e164) ||
 	    !(application_id ? cJSON_AddStringToObject(body, "application_id", application_id)
 			     : cJSON_AddNullToObject(body, "application_id"))) {
 		cJSON_Delete(body);

@@ -47,8 +47,7 @@ unsigned long stall_ticket(struct stall_board *b)
 	return ticket;
 }
 
-enum stall_end stall_wait(struct stall_board *b, unsigned long ticket, long ms,
-			  bool end_on_release)
+enum stall_end stall_wait(struct stall_board *b, unsigned long ticket, long ms, bool end_on_release)
 {
 	struct timespec deadline;
 	enum stall_end end = STALL_TIMEOUT;

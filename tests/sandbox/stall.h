@@ -28,8 +28,7 @@ unsigned long stall_ticket(struct stall_board *b);
 /* Waits `ms` milliseconds (< 0: without limit). Ends early with
  * STALL_CLOSING while the board is closing, and with STALL_RELEASED on a
  * release after `ticket` when `end_on_release` is true. */
-enum stall_end stall_wait(struct stall_board *b, unsigned long ticket, long ms,
-			  bool end_on_release);
+enum stall_end stall_wait(struct stall_board *b, unsigned long ticket, long ms, bool end_on_release);
 
 /* Ends every wait that allows it and holds an earlier ticket. */
 void stall_release_all(struct stall_board *b);

@@ -63,15 +63,14 @@ enum release_mode {
 };
 
 struct release_info {
-	double release_fee;                     /* RELEASE_COOLDOWN only */
-	char cooldown_ends_at[TIMESTAMP_LEN];   /* RELEASE_COOLDOWN only */
+	double release_fee;                   /* RELEASE_COOLDOWN only */
+	char cooldown_ends_at[TIMESTAMP_LEN]; /* RELEASE_COOLDOWN only */
 };
 
 /* Releases a listed number of the main account. NOT_FOUND: not listed;
  * FORBIDDEN: a sub-account's; CONFLICT: already pending and mode is not
  * RELEASE_FINAL. `info` may be NULL. */
-enum store_result store_release(struct store *s, const char *digits, enum release_mode mode,
-				struct release_info *info);
+enum store_result store_release(struct store *s, const char *digits, enum release_mode mode, struct release_info *info);
 
 /* Ends a pending release: status back to active. NOT_FOUND, FORBIDDEN, or
  * CONFLICT when not pending. */
@@ -86,11 +85,11 @@ enum store_result store_purchase(struct store *s, const char *e164, cJSON **numb
  * application attached (*message says which). attach: REFUSED when a trunk
  * is assigned; replaces a previous application. unassign/detach always
  * succeed on a number of the main account. All: NOT_FOUND, FORBIDDEN. */
-enum store_result store_assign_trunk(struct store *s, const char *digits,
-				     const char *trunk_group_id, const char **message);
+enum store_result store_assign_trunk(struct store *s, const char *digits, const char *trunk_group_id,
+				     const char **message);
 enum store_result store_unassign_trunk(struct store *s, const char *digits);
-enum store_result store_attach_application(struct store *s, const char *digits,
-					   const char *application_id, const char **message);
+enum store_result store_attach_application(struct store *s, const char *digits, const char *application_id,
+					   const char **message);
 enum store_result store_detach_application(struct store *s, const char *digits);
 
 /* Control API. Records are rendered as API items (number_to_json). */
@@ -114,8 +113,7 @@ enum store_result store_put(struct store *s, const cJSON *fields, const char **w
 /* Merges fields into a held or released number (e164 cannot change), moving
  * it in or out of the listing as its status and owner say. NOT_FOUND,
  * REFUSED with *why, NO_MEMORY. On OK, *out as for store_put. */
-enum store_result store_patch(struct store *s, const char *digits, const cJSON *fields,
-			      const char **why, cJSON **out);
+enum store_result store_patch(struct store *s, const char *digits, const cJSON *fields, const char **why, cJSON **out);
 
 /* Marks a listed number released, as if released elsewhere. NOT_FOUND if not listed. */
 enum store_result store_remove(struct store *s, const char *digits);

@@ -29,8 +29,7 @@ void timestamp_format(int64_t us, char out[TIMESTAMP_LEN])
 
 	size_t len;
 
-	if (!gmtime_r(&t, &tm) ||
-	    (len = strftime(out, TIMESTAMP_LEN, "%Y-%m-%dT%H:%M:%S", &tm)) == 0) {
+	if (!gmtime_r(&t, &tm) || (len = strftime(out, TIMESTAMP_LEN, "%Y-%m-%dT%H:%M:%S", &tm)) == 0) {
 		snprintf(out, TIMESTAMP_LEN, "1970-01-01T00:00:00.000000Z");
 		return;
 	}
@@ -60,19 +59,16 @@ int timestamp_parse(const char *text, int64_t *us)
 	int64_t frac_us = 0;
 	int offset_s = 0;
 
-	if (read_digits(&p, 4, &year) || *p++ != '-' ||
-	    read_digits(&p, 2, &mon) || *p++ != '-' ||
+	if (read_digits(&p, 4, &year) || *p++ != '-' || read_digits(&p, 2, &mon) || *p++ != '-' ||
 	    read_digits(&p, 2, &mday))
 		return -EINVAL;
 	if (*p != 'T' && *p != 't' && *p != ' ')
 		return -EINVAL;
 	p++;
-	if (read_digits(&p, 2, &hour) || *p++ != ':' ||
-	    read_digits(&p, 2, &min) || *p++ != ':' ||
+	if (read_digits(&p, 2, &hour) || *p++ != ':' || read_digits(&p, 2, &min) || *p++ != ':' ||
 	    read_digits(&p, 2, &sec))
 		return -EINVAL;
-	if (mon < 1 || mon > 12 || mday < 1 || mday > 31 || hour > 23 ||
-	    min > 59 || sec > 60)
+	if (mon < 1 || mon > 12 || mday < 1 || mday > 31 || hour > 23 || min > 59 || sec > 60)
 		return -EINVAL;
 	if (*p == '.') {
 		int64_t scale = 100000;
@@ -91,8 +87,7 @@ int timestamp_parse(const char *text, int64_t *us)
 		int sign = *p++ == '-' ? -1 : 1;
 		int oh, om;
 
-		if (read_digits(&p, 2, &oh) || *p++ != ':' ||
-		    read_digits(&p, 2, &om) || oh > 23 || om > 59)
+		if (read_digits(&p, 2, &oh) || *p++ != ':' || read_digits(&p, 2, &om) || oh > 23 || om > 59)
 			return -EINVAL;
 		offset_s = sign * (oh * 3600 + om * 60);
 	} else {
