@@ -237,7 +237,9 @@ int main(int argc, char *argv[])
 			fuse_loop_cfg_set_idle_threads(loop, cmd.max_idle_threads);
 		ret = fuse_loop_mt(fuse, loop);
 	}
-	ret = ret ? 1 : 0;
+	/* The loop returns the signal that ended it (a normal stop) or a
+	 * negative errno. */
+	ret = ret < 0 ? 1 : 0;
 out_signals:
 	fuse_remove_signal_handlers(fuse_get_session(fuse));
 	the_fs = NULL;

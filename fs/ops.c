@@ -29,6 +29,7 @@ struct dir_snapshot {
 	struct number_info *numbers;
 	char **names;
 	size_t count;
+	bool offers; /* inventory numbers: read-only files */
 };
 
 /* An open file: its content as it was at open(), so reads are consistent. */
@@ -78,9 +79,12 @@ static void caller_of_request(struct caller *c)
 	fclose(f);
 }
 
+/* st_ino is not an identity here (libfuse numbers the nodes), but readdirplus
+ * copies it into "." and ".."; an inode number of 0 makes readdir(3) skip them. */
 static void dir_stat(const struct vobizfs *fs, struct stat *st)
 {
 	*st = (struct stat){
+		.st_ino = 1,
 		.st_mode = S_IFDIR | (fs->cfg.read_only ? 0555 : 0755),
 		.st_nlink = 2,
 		.st_uid = fs->uid,
@@ -243,6 +247,7 @@ static int snapshot(struct vobizfs *fs, const struct node *node, struct dir_snap
 		if ((ret = offers_of(fs, node, &cat)) || (ret = catalog_refresh_if_stale(cat, op_deadline(fs))))
 			return ret;
 		filter = &offered;
+		dir->offers = true;
 		break;
 	default:
 		if ((ret = catalog_refresh_if_stale(fs->catalog, op_deadline(fs))))
@@ -316,7 +321,7 @@ static int vfs_readdir(const char *path, void *buf, fuse_fill_dir_t fill, off_t 
 			dir_stat(fs, &st);
 		} else if (dir->numbers) {
 			name = dir->numbers[i - 2].digits;
-			number_stat(fs, &dir->numbers[i - 2], false, &st);
+			number_stat(fs, &dir->numbers[i - 2], dir->offers, &st);
 		} else {
 			name = is_root ? root[i - 2] : dir->names[i - 2];
 			if (is_root && !strcmp(name, TREE_STATUS))

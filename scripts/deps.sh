@@ -3,7 +3,8 @@
 # otherwise print the one line to run).
 
 VOBIZFS_PACKAGES="gcc meson ninja-build pkg-config libfuse3-dev fuse3 libcurl4-openssl-dev libcjson-dev
-libinih-dev libmicrohttpd-dev libcmocka-dev jq attr curl openssl ca-certificates"
+libinih-dev libmicrohttpd-dev libcmocka-dev jq attr curl openssl ca-certificates man-db groff-base
+mount procps util-linux"
 
 ensure_packages() {
 	local missing=() p

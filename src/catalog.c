@@ -223,16 +223,17 @@ int catalog_find(struct catalog *cat, const char *digits, const struct catalog_f
 	return ret;
 }
 
-/* The record's monthly_fee as text, "" when it has none. */
-static void fee_text(const struct number *n, char *buf, size_t len)
+/* The record's monthly_fee, when it is a JSON number. */
+static bool monthly_fee(const struct number *n, double *fee)
 {
-	const char *p = strstr(n->json, "\n\t\"monthly_fee\":\t");
+	cJSON *item = cJSON_Parse(n->json);
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(item, "monthly_fee");
+	bool ok = cJSON_IsNumber(f);
 
-	buf[0] = '\0';
-	if (p) {
-		p += strlen("\n\t\"monthly_fee\":\t");
-		snprintf(buf, len, "%.*s", (int)strcspn(p, ",\n"), p);
-	}
+	if (ok)
+		*fee = f->valuedouble;
+	cJSON_Delete(item);
+	return ok;
 }
 
 int catalog_facts(struct catalog *cat, const char *digits, struct number_facts *out)
@@ -247,7 +248,7 @@ int catalog_facts(struct catalog *cat, const char *digits, struct number_facts *
 		out->has_app = n->has_app;
 		snprintf(out->trunk, sizeof(out->trunk), "%s", number_trunk(n));
 		snprintf(out->app, sizeof(out->app), "%s", number_application(n));
-		fee_text(n, out->monthly_fee, sizeof(out->monthly_fee));
+		out->has_monthly_fee = monthly_fee(n, &out->monthly_fee);
 		ret = 0;
 	}
 	pthread_mutex_unlock(&cat->lock);

@@ -43,7 +43,8 @@ struct number_facts {
 	bool has_trunk, has_app;
 	char trunk[ROUTE_ID_MAX + 1]; /* "" when absent or not a valid id */
 	char app[ROUTE_ID_MAX + 1];
-	char monthly_fee[32]; /* the record's monthly_fee as text, "" if none */
+	bool has_monthly_fee; /* the record's monthly_fee is a JSON number */
+	double monthly_fee;
 };
 
 /* A catalog over API, trusting a listing for TTL_S seconds, fetching at most

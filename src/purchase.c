@@ -86,7 +86,8 @@ int purchase_number(struct purchaser *p, struct catalog *offers, const char *dig
 		return -ENOENT;
 	if (!p->cfg->purchase_enabled)
 		return refuse(p, digits, caller, -EPERM, "renting is not enabled ([purchase] enabled)");
-	if (p->cfg->has_max_monthly_fee && (!facts.monthly_fee[0] || atof(facts.monthly_fee) > p->cfg->max_monthly_fee))
+	/* A fee that is missing or not a number cannot be shown to be under the cap. */
+	if (p->cfg->has_max_monthly_fee && (!facts.has_monthly_fee || facts.monthly_fee > p->cfg->max_monthly_fee))
 		return refuse(p, digits, caller, -EPERM, "monthly_fee above [purchase] max_monthly_fee");
 	if (audit_intent(p->audit, ACTION, digits, caller, p->cfg->dry_run)) {
 		log_error("purchase of %s refused: the intent could not be audited", digits);

@@ -16,6 +16,7 @@ expect_eq "an offer's record" "+$n" "$(jq -r '.["e164"]' "$MNT/inventory/IN/$n")
 expect_eq "its region as an xattr" "$(jq -r --arg e "+$n" '.[] | select(.["e164"] == $e) | .region' <<<"$offers")" \
 	"$(getfattr -n user.vobiz.region --only-values "$MNT/inventory/IN/$n")"
 expect_eq "offers are read-only" 444 "$(stat -c %a "$MNT/inventory/IN/$n")"
+expect_eq "ls -l agrees" "-r--r--r--" "$(ls -l "$MNT/inventory/IN" | awk 'NR > 1 {print $1}' | sort -u)"
 expect_eq "a country with nothing on offer" "" "$(ls "$MNT/inventory/FR")"
 ls "$MNT/inventory" | grep -qx IN || fail "ls inventory/ does not show IN"
 expect_error "lowercase code" "No such file" ls "$MNT/inventory/in"

@@ -11,6 +11,7 @@ actual=$(ls "$MNT/numbers" | sort)
 expect_eq "number of files" 255 "$(wc -l <<<"$actual")"
 expect_eq "names" "$expected" "$actual"
 expect_eq "no duplicate names" "" "$(uniq -d <<<"$actual")"
+expect_eq "ls -a shows . and .." ". .." "$(ls -fa "$MNT/numbers" | grep '^\.' | paste -sd' ')"
 expect_eq "pages requested at mount" 3 "$(count_requests GET '/numbers$')"
 expect_eq "pages asked with per_page=100" 3 "$(requests GET '/numbers$' | jq -r .query | grep -c 'per_page=100')"
 finish
