@@ -16,11 +16,11 @@
 
 #include <cmocka.h>
 
-#define ITEM_A                                                                                                  \
-	"{\"e164\":\"+919876543210\",\"account_id\":\"MA_TEST01\",\"country\":\"IN\",\"region\":\"Karnataka\","   \
-	"\"status\":\"active\",\"capabilities\":{\"voice\":true,\"sms\":true,\"mms\":false,\"fax\":false},"     \
-	"\"monthly_fee\":700,\"setup_fee\":0,\"currency\":\"INR\",\"trunk_group_id\":null,"                     \
-	"\"purchased_at\":\"2024-03-05T10:22:31.123456Z\",\"created_at\":\"2024-03-05T10:22:31.123456Z\","      \
+#define ITEM_A                                                                                                         \
+	"{\"e164\":\"+919876543210\",\"account_id\":\"MA_TEST01\",\"country\":\"IN\",\"region\":\"Karnataka\","        \
+	"\"status\":\"active\",\"capabilities\":{\"voice\":true,\"sms\":true,\"mms\":false,\"fax\":false},"            \
+	"\"monthly_fee\":700,\"setup_fee\":0,\"currency\":\"INR\",\"trunk_group_id\":null,"                            \
+	"\"purchased_at\":\"2024-03-05T10:22:31.123456Z\",\"created_at\":\"2024-03-05T10:22:31.123456Z\","             \
 	"\"updated_at\":\"2024-06-01T08:00:00+05:30\",\"x_new_field\":{\"deep\":[1,2,{\"k\":\"v\"}]}}"
 #define ITEM_B "{\"e164\":\"+918071387149\",\"account_id\":\"SA_SUB02\",\"status\":\"pending_release\"}"
 
@@ -41,9 +41,8 @@ static void page_is_parsed(void **state)
 	struct list_page page;
 
 	(void)state;
-	assert_int_equal(parse_page("{\"items\":[" ITEM_A "," ITEM_B "],\"page\":3,\"per_page\":100,\"total\":250}",
-				    &page),
-			 0);
+	assert_int_equal(
+	    parse_page("{\"items\":[" ITEM_A "," ITEM_B "],\"page\":3,\"per_page\":100,\"total\":250}", &page), 0);
 	assert_int_equal(page.count, 2);
 	assert_int_equal(page.skipped, 0);
 	assert_int_equal(page.page, 3);
@@ -116,20 +115,20 @@ static void invalid_items_skipped_and_counted(void **state)
 static void required_fields(void **state)
 {
 	static const char *const bad[] = {
-		"{\"total\":1}",                                /* no items */
-		"{\"items\":null,\"total\":0}",                 /* items not an array */
+		"{\"total\":1}",                /* no items */
+		"{\"items\":null,\"total\":0}", /* items not an array */
 		"{\"items\":{},\"total\":0}",
 		"{\"items\":\"[]\",\"total\":0}",
-		"{\"items\":[" ITEM_A "]}",                     /* no total */
-		"{\"items\":[" ITEM_A "],\"total\":-1}",        /* negative */
-		"{\"items\":[" ITEM_A "],\"total\":2.5}",       /* not an integer */
-		"{\"items\":[" ITEM_A "],\"total\":\"1\"}",     /* a string */
+		"{\"items\":[" ITEM_A "]}",                 /* no total */
+		"{\"items\":[" ITEM_A "],\"total\":-1}",    /* negative */
+		"{\"items\":[" ITEM_A "],\"total\":2.5}",   /* not an integer */
+		"{\"items\":[" ITEM_A "],\"total\":\"1\"}", /* a string */
 		"{\"items\":[" ITEM_A "],\"total\":null}",
 		"{\"items\":[" ITEM_A "],\"total\":true}",
-		"{\"items\":[" ITEM_A "],\"total\":1e300}",     /* huge */
+		"{\"items\":[" ITEM_A "],\"total\":1e300}", /* huge */
 		"{\"items\":[" ITEM_A "],\"total\":-1e300}",
 		"{\"items\":[" ITEM_A "],\"total\":18446744073709551617}",
-		"{\"Items\":[" ITEM_A "],\"total\":1}",         /* case matters */
+		"{\"Items\":[" ITEM_A "],\"total\":1}", /* case matters */
 	};
 	struct list_page page;
 
@@ -144,8 +143,19 @@ static void required_fields(void **state)
 static void malformed_bodies(void **state)
 {
 	static const char *const bad[] = {
-		"", "[]", "[" ITEM_A "]", "\"items\"", "42", "null", "true", "{", "{\"items\":[", "{\"items\":[],\"total\":0",
-		"<html><body>502 Bad Gateway</body></html>", "items=1&total=0", "{\"items\":[],\"total\":0,}",
+		"",
+		"[]",
+		"[" ITEM_A "]",
+		"\"items\"",
+		"42",
+		"null",
+		"true",
+		"{",
+		"{\"items\":[",
+		"{\"items\":[],\"total\":0",
+		"<html><body>502 Bad Gateway</body></html>",
+		"items=1&total=0",
+		"{\"items\":[],\"total\":0,}",
 	};
 	struct list_page page;
 
@@ -199,8 +209,7 @@ static void huge_numbers(void **state)
 	struct list_page page;
 
 	(void)state;
-	assert_int_equal(parse_page("{\"items\":[],\"page\":1e300,\"per_page\":-7,\"total\":1000000000000}", &page),
-			 0);
+	assert_int_equal(parse_page("{\"items\":[],\"page\":1e300,\"per_page\":-7,\"total\":1000000000000}", &page), 0);
 	assert_int_equal(page.total, 1000000000000L);
 	assert_int_equal(page.page, 0);
 	assert_int_equal(page.per_page, 0);
@@ -294,9 +303,10 @@ static void rate_limit_shape(void **state)
 	struct api_error err;
 
 	(void)state;
-	parse_error("{\"status\":\"error\",\"error\":{\"code\":\"RATE_LIMIT_EXCEEDED\",\"message\":\"Too many requests\","
-		    "\"details\":{\"retryAfter\":1}}}",
-		    &err);
+	parse_error(
+	    "{\"status\":\"error\",\"error\":{\"code\":\"RATE_LIMIT_EXCEEDED\",\"message\":\"Too many requests\","
+	    "\"details\":{\"retryAfter\":1}}}",
+	    &err);
 	assert_string_equal(err.code, "RATE_LIMIT_EXCEEDED");
 	assert_string_equal(err.message, "Too many requests");
 	assert_int_equal(err.retry_after_ms, 1000);
@@ -382,12 +392,13 @@ static void release_pending_answer(void **state)
 	struct release_answer ans;
 
 	(void)state;
-	assert_int_equal(parse_release("{\"status\":\"pending_release\",\"release_fee\":700,"
-				       "\"cooldown_ends_at\":\"2024-03-06T10:22:31.123456Z\","
-				       "\"cancel_url\":\"/api/v1/account/MA_TEST01/numbers/%2B919876543210/cancel-release\","
-				       "\"message\":\"Number scheduled for release\"}",
-				       &ans),
-			 0);
+	assert_int_equal(
+	    parse_release("{\"status\":\"pending_release\",\"release_fee\":700,"
+			  "\"cooldown_ends_at\":\"2024-03-06T10:22:31.123456Z\","
+			  "\"cancel_url\":\"/api/v1/account/MA_TEST01/numbers/%2B919876543210/cancel-release\","
+			  "\"message\":\"Number scheduled for release\"}",
+			  &ans),
+	    0);
 	assert_string_equal(ans.status, "pending_release");
 	assert_true(ans.has_release_fee);
 	assert_true(ans.release_fee == 700.0);

@@ -119,8 +119,9 @@ static void intent_and_outcome_lines(void **state)
 	struct fixture *f = *state;
 	struct audit *a = NULL;
 	char err[256] = "";
-	struct audit_entry intent = { .event = "intent", .action = "release", .number = "919876543210",
-				      .caller = &rm_caller, .dry_run = false };
+	struct audit_entry intent = {
+		.event = "intent", .action = "release", .number = "919876543210", .caller = &rm_caller, .dry_run = false
+	};
 	struct audit_entry outcome = intent;
 	cJSON **lines;
 	size_t n;
@@ -167,8 +168,13 @@ static void dry_run_and_no_answer(void **state)
 	struct audit *a;
 	char err[256];
 	struct caller anon = { .uid = 0, .pid = 1, .comm = "" };
-	struct audit_entry e = { .event = "outcome", .action = "release", .number = "918071387149",
-				 .caller = &anon, .dry_run = true, .http_status = 0, .result = "ok" };
+	struct audit_entry e = { .event = "outcome",
+				 .action = "release",
+				 .number = "918071387149",
+				 .caller = &anon,
+				 .dry_run = true,
+				 .http_status = 0,
+				 .result = "ok" };
 	cJSON **lines;
 	size_t n;
 
@@ -192,8 +198,12 @@ static void hostile_strings_stay_on_one_line(void **state)
 	struct audit *a;
 	char err[256];
 	struct caller odd = { .uid = 65534, .pid = 99999, .comm = "x\"\n\\y" };
-	struct audit_entry e = { .event = "outcome", .action = "release", .number = "919876543210",
-				 .caller = &odd, .http_status = 500, .result = "EIO",
+	struct audit_entry e = { .event = "outcome",
+				 .action = "release",
+				 .number = "919876543210",
+				 .caller = &odd,
+				 .http_status = 500,
+				 .result = "EIO",
 				 .message = "line one\nline two\r\n{\"fake\":true}\n" };
 	cJSON **lines;
 	size_t n;
@@ -214,8 +224,9 @@ static void created_private_and_appended(void **state)
 	struct fixture *f = *state;
 	struct audit *a;
 	char err[256];
-	struct audit_entry e = { .event = "intent", .action = "release", .number = "919876543210",
-				 .caller = &rm_caller };
+	struct audit_entry e = {
+		.event = "intent", .action = "release", .number = "919876543210", .caller = &rm_caller
+	};
 	struct stat st;
 	mode_t old = umask(0);
 	cJSON **lines;
@@ -259,8 +270,9 @@ static void unwritable_paths_fail_with_the_path(void **state)
 
 static void null_audit_is_a_no_op(void **state)
 {
-	struct audit_entry e = { .event = "intent", .action = "release", .number = "919876543210",
-				 .caller = &rm_caller };
+	struct audit_entry e = {
+		.event = "intent", .action = "release", .number = "919876543210", .caller = &rm_caller
+	};
 
 	(void)state;
 	assert_int_equal(audit_write(NULL, &e), 0);
@@ -286,8 +298,13 @@ static void *write_many(void *arg)
 	memset(message, 'a' + w->id, sizeof(message) - 1);
 	message[sizeof(message) - 1] = '\0';
 	for (int i = 0; i < PER_THREAD; i++) {
-		struct audit_entry e = { .event = "outcome", .action = "release", .number = number,
-					 .caller = &c, .http_status = 204, .result = "ok", .message = message };
+		struct audit_entry e = { .event = "outcome",
+					 .action = "release",
+					 .number = number,
+					 .caller = &c,
+					 .http_status = 204,
+					 .result = "ok",
+					 .message = message };
 
 		snprintf(number, sizeof(number), "91%02d%08d", w->id, i);
 		if (audit_write(w->audit, &e) != 0)

@@ -21,7 +21,7 @@
 #define MINIMAL "[account]\nauth_id = MA_TEST01\nauth_token = " TOKEN "\n"
 
 static const char *const env_names[] = { "HOME", "VOBIZFS_CONFIG", "VOBIZ_AUTH_ID", "VOBIZ_AUTH_TOKEN",
-					  "VOBIZ_BASE_URL" };
+					 "VOBIZ_BASE_URL" };
 enum { NENV = sizeof(env_names) / sizeof(env_names[0]) };
 
 struct fixture {
@@ -231,8 +231,8 @@ static void precedence_of_files(void **state)
 	char home_path[600], env_path[600], explicit_path[600];
 
 	snprintf(home_path, sizeof(home_path), "%s",
-		 put_file(f, ".config/vobizfs/vobizfs.ini",
-			  "[account]\nauth_id = FROM_HOME\nauth_token = " TOKEN "\n", 0600));
+		 put_file(f, ".config/vobizfs/vobizfs.ini", "[account]\nauth_id = FROM_HOME\nauth_token = " TOKEN "\n",
+			  0600));
 	snprintf(env_path, sizeof(env_path), "%s",
 		 put_file(f, "env.ini", "[account]\nauth_id = FROM_ENV\nauth_token = " TOKEN "\n", 0600));
 	snprintf(explicit_path, sizeof(explicit_path), "%s",
@@ -339,8 +339,8 @@ static void first_error_is_reported_with_its_own_line(void **state)
 	struct fixture *f = *state;
 
 	/* Line 2 and line 6 are both wrong: the message and the line must agree. */
-	assert_refused(f, load_text(f, "[account]\nfoo = 1\nauth_id = MA_TEST01\nauth_token = " TOKEN
-				       "\n[api]\ntimeout = abc\n"));
+	assert_refused(
+	    f, load_text(f, "[account]\nfoo = 1\nauth_id = MA_TEST01\nauth_token = " TOKEN "\n[api]\ntimeout = abc\n"));
 	if (!(strstr(f->err, ":2:") && strstr(f->err, "foo")) && !(strstr(f->err, ":6:") && strstr(f->err, "timeout")))
 		fail_msg("line and message disagree: \"%s\"", f->err);
 }

@@ -86,14 +86,18 @@ static void non_ascii_digits_rejected(void **state)
 	(void)state;
 	/* Arabic-Indic digits U+0660..U+0669, eight of them plus ASCII. */
 	assert_rejected("\xd9\xa9\xd9\xa1\xd9\xa9\xd9\xa8\xd9\xa7\xd9\xa6\xd9\xa5\xd9\xa4");
-	assert_rejected("9198\xd9\xa7" "6543210");
+	assert_rejected("9198\xd9\xa7"
+			"6543210");
 	/* Fullwidth digits U+FF10..U+FF19. */
-	assert_rejected("\xef\xbc\x99\xef\xbc\x91\xef\xbc\x99\xef\xbc\x98\xef\xbc\x97\xef\xbc\x96\xef\xbc\x95\xef\xbc\x94");
-	assert_rejected("+\xef\xbc\x99" "19876543210");
+	assert_rejected(
+	    "\xef\xbc\x99\xef\xbc\x91\xef\xbc\x99\xef\xbc\x98\xef\xbc\x97\xef\xbc\x96\xef\xbc\x95\xef\xbc\x94");
+	assert_rejected("+\xef\xbc\x99"
+			"19876543210");
 	/* Superscript two and a lone high byte. */
 	assert_rejected("91987654321\xc2\xb2");
 	assert_rejected("9198765432\xff");
-	assert_rejected("\x80" "919876543210");
+	assert_rejected("\x80"
+			"919876543210");
 }
 
 static void separators_and_paths_rejected(void **state)
@@ -123,7 +127,8 @@ static void separators_and_paths_rejected(void **state)
 static void embedded_nul_stops_the_string(void **state)
 {
 	char out[E164_BUFSIZE];
-	static const char s[] = "1234\0" "5678";
+	static const char s[] = "1234\0"
+				"5678";
 
 	(void)state;
 	/* The C string is "1234": too short, whatever follows the NUL. */

@@ -42,8 +42,8 @@ static void server_errors_are_eio(void **state)
 
 static void unexpected_statuses_are_eio(void **state)
 {
-	static const long odd[] = { 0, -1, 1, 100, 101, 199, 300, 301, 302, 304, 307, 402, 405, 408,
-				    410, 418, 451, 499, 600, 999, 1000, 2000000000L };
+	static const long odd[] = { 0,   -1,  1,   100, 101, 199, 300, 301, 302, 304,  307,
+				    402, 405, 408, 410, 418, 451, 499, 600, 999, 1000, 2000000000L };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++)
@@ -90,12 +90,9 @@ static void unknown_errno_has_a_name(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(success_is_zero),
-		cmocka_unit_test(client_errors_map_per_design),
-		cmocka_unit_test(server_errors_are_eio),
-		cmocka_unit_test(unexpected_statuses_are_eio),
-		cmocka_unit_test(names_of_errnos),
-		cmocka_unit_test(unknown_errno_has_a_name),
+		cmocka_unit_test(success_is_zero),       cmocka_unit_test(client_errors_map_per_design),
+		cmocka_unit_test(server_errors_are_eio), cmocka_unit_test(unexpected_statuses_are_eio),
+		cmocka_unit_test(names_of_errnos),       cmocka_unit_test(unknown_errno_has_a_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -87,7 +87,7 @@ static void malformed_stamps_refused(void **state)
 	assert_invalid("2024-03-05X10:22:31Z");
 	assert_invalid("2024-03-05T10:22Z");
 	assert_invalid("2024-03-05");
-	assert_invalid("2024-03-05T10:22:31.Z");  /* dot without digits */
+	assert_invalid("2024-03-05T10:22:31.Z");    /* dot without digits */
 	assert_invalid("2024-03-05T10:22:31+0530"); /* offset without colon */
 	assert_invalid("2024-03-05T10:22:31+05");
 	assert_invalid("2024-03-05T10:22:31+24:00");
@@ -144,8 +144,8 @@ static void format_utc(void **state)
 
 static void format_parse_round_trip(void **state)
 {
-	static const time_t when[] = { 0, 1, -1, 59, 86399, 86400, 951825600, 1709634151, 2147483647,
-				       2147483648LL, 4107542400LL, 253402300799LL };
+	static const time_t when[] = { 0,         1,          -1,         59,           86399,        86400,
+				       951825600, 1709634151, 2147483647, 2147483648LL, 4107542400LL, 253402300799LL };
 	char buf[32];
 
 	(void)state;
