@@ -1,8 +1,6 @@
 /* tree.c — path → node.  Pure string work; no state. */
 #include "tree.h"
 
-#include "inventory.h"
-
 #include <errno.h>
 #include <string.h>
 
@@ -56,7 +54,7 @@ static int grouped(const char *top, char parts[4][ROUTE_ID_MAX + 1], int n, stru
 		out->filter = (struct catalog_filter){ .status = NUMBER_ACTIVE, .view = view };
 		return 0;
 	}
-	if (view == VIEW_TRUNK ? !route_id_valid(parts[1]) : !inventory_valid_country(parts[1]))
+	if (view == VIEW_TRUNK ? !route_id_valid(parts[1]) : !country_code_valid(parts[1]))
 		return -ENOENT;
 	list_dir(out, NUMBER_ACTIVE, view, parts[1]);
 	return n == 2 ? 0 : (n == 3 ? in_list(out, parts[2]) : -ENOENT);
@@ -90,7 +88,7 @@ int tree_resolve(const char *path, bool with_pending, struct node *out)
 		out->kind = NODE_INVENTORY_DIR;
 		if (n == 1)
 			return 0;
-		if (!inventory_valid_country(parts[1]) || n > 3)
+		if (!country_code_valid(parts[1]) || n > 3)
 			return -ENOENT;
 		strcpy(out->value, parts[1]);
 		out->kind = n == 2 ? NODE_OFFERS_DIR : NODE_OFFER;

@@ -189,12 +189,6 @@ void api_counters(struct api *api, struct api_counters *out)
 	out->failures = atomic_load(&api->failures);
 }
 
-/* Country codes are two ASCII capitals before they go into a URL. */
-static bool valid_country(const char *cc)
-{
-	return cc && strlen(cc) == 2 && cc[0] >= 'A' && cc[0] <= 'Z' && cc[1] >= 'A' && cc[1] <= 'Z';
-}
-
 int api_list_page(struct api *api, const struct listing_query *q, long page, long per_page, int64_t deadline,
 		  struct list_page *out)
 {
@@ -207,7 +201,7 @@ int api_list_page(struct api *api, const struct listing_query *q, long page, lon
 	*out = (struct list_page){ 0 };
 	if (search && !(strspn(search, "0123456789") == strlen(search) && strlen(search) <= E164_MAX_DIGITS))
 		return -EINVAL;
-	if (q->country && !valid_country(q->country))
+	if (q->country && !country_code_valid(q->country))
 		return -EINVAL;
 	if (q->country)
 		snprintf(url, sizeof(url), "%s/api/v1/Account/%s/inventory/numbers?country=%s&page=%ld&per_page=%ld",

@@ -364,7 +364,7 @@ static int note_change(struct catalog *cat, const char *digits, const struct num
 	grown[cat->nchanges].replacement = NULL;
 	if (replacement && !(grown[cat->nchanges].replacement = number_dup(replacement)))
 		return -ENOMEM;
-	memcpy(grown[cat->nchanges].digits, digits, E164_BUFSIZE);
+	snprintf(grown[cat->nchanges].digits, E164_BUFSIZE, "%s", digits);
 	cat->nchanges++;
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <ini.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,7 +94,7 @@ static int parse_fee(const char *value, double *out)
 
 	errno = 0;
 	*out = strtod(value, &end);
-	if (errno || end == value || *end || !(*out >= 0))
+	if (errno || end == value || *end || !(*out >= 0) || !isfinite(*out))
 		return -EINVAL;
 	return 0;
 }

@@ -3,6 +3,7 @@
 
 #include "catalog.h"
 #include "config.h"
+#include "number.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -44,16 +45,11 @@ void inventory_free(struct inventory *inv)
 	free(inv);
 }
 
-bool inventory_valid_country(const char *cc)
-{
-	return strlen(cc) == 2 && cc[0] >= 'A' && cc[0] <= 'Z' && cc[1] >= 'A' && cc[1] <= 'Z';
-}
-
 struct catalog *inventory_country(struct inventory *inv, const char *cc)
 {
 	struct catalog *cat = NULL;
 
-	if (!inventory_valid_country(cc))
+	if (!country_code_valid(cc))
 		return NULL;
 	pthread_mutex_lock(&inv->lock);
 	for (size_t i = 0; i < inv->count && !cat; i++)

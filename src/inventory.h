@@ -15,12 +15,9 @@ struct inventory;
 struct inventory *inventory_new(const struct config *cfg, struct api *api);
 void inventory_free(struct inventory *inv);
 
-/* True when CC is a country code as the API takes it: two capital letters. */
-bool inventory_valid_country(const char *cc);
-
 /* The catalog of CC's inventory, created empty on first use (fill it with
  * catalog_refresh_if_stale()); it lives as long as INV.  NULL when CC is
- * not valid or out of memory.  Thread-safe. */
+ * not valid (country_code_valid()) or out of memory.  Thread-safe. */
 struct catalog *inventory_country(struct inventory *inv, const char *cc);
 
 /* The countries looked at so far, as for catalog_groups() (free with

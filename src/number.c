@@ -39,6 +39,11 @@ bool route_id_valid(const char *s)
 	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == n;
 }
 
+bool country_code_valid(const char *s)
+{
+	return strlen(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z';
+}
+
 /* A routing field: present (not null) or not, and its value when it is a
  * valid id. */
 static const char *route_field(const cJSON *item, const char *name, bool *present)
@@ -75,7 +80,7 @@ struct number *number_from_item(const cJSON *item)
 	if (n) {
 		memcpy(n->digits, digits, sizeof(digits));
 		n->country[0] = '\0';
-		if (cJSON_IsString(country) && strlen(country->valuestring) == 2)
+		if (cJSON_IsString(country) && country_code_valid(country->valuestring))
 			memcpy(n->country, country->valuestring, 3);
 		n->status = (uint8_t)number_status_parse(cJSON_IsString(status) ? status->valuestring : NULL);
 		n->has_trunk = has_trunk;
@@ -208,7 +213,8 @@ ssize_t number_xattr_list(const char *json, char *buf, size_t size)
 	cJSON_ArrayForEach (f, item) {
 		size_t nlen;
 
-		if (!has_xattr(f))
+		/* With duplicate keys only the first is readable: list only it. */
+		if (!has_xattr(f) || cJSON_GetObjectItemCaseSensitive(item, f->string) != f)
 			continue;
 		nlen = strlen(XATTR_PREFIX) + strlen(f->string) + 1;
 		if (size && total + nlen > size) {

@@ -58,6 +58,10 @@ const char *number_application(const struct number *n);
  * Returns NULL on failure. */
 struct number *number_patched(const struct number *n, const struct cJSON *patch);
 
+/* True when S is a country code as the API writes it and a view may be
+ * named by: two capital ASCII letters.  Pure. */
+bool country_code_valid(const char *s);
+
 /* True when S can name a trunk group or application: 1 to ROUTE_ID_MAX
  * characters of [A-Za-z0-9_-].  Pure. */
 bool route_id_valid(const char *s);

@@ -94,7 +94,7 @@ static int claim(struct releaser *r, const char *digits, int64_t deadline, int *
 		}
 	}
 	if (ret == 0)
-		memcpy(r->in_flight[*slot], digits, E164_BUFSIZE);
+		snprintf(r->in_flight[*slot], E164_BUFSIZE, "%s", digits);
 	pthread_mutex_unlock(&r->lock);
 	return ret;
 }

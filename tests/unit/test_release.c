@@ -1,0 +1,447 @@
+/* test_release.c — the guarded release against a stand-in account: every guard
+ * (read-only, protect, dry run, audit first), one DELETE per call whatever becomes of
+ * the answer, the re-read when it is lost, catalog and audit afterwards, and cancel. */
+#include "release.h"
+
+#include "api.h"
+#include "catalog.h"
+#include "clock.h"
+#include "config.h"
+#include "fakeaccount.h"
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#define NUMBER "91900000003"
+
+struct fixture {
+	struct fake_account *account;
+	struct config cfg;
+	char *protect[3];
+	struct api *api;
+	struct catalog *catalog;
+	char audit_path[128];
+	char dir[64];
+	struct audit *audit;
+	struct releaser *releaser;
+};
+
+static const struct caller rm = { .uid = 1000, .pid = 4321, .comm = "rm" };
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "/tmp/vobizfs-release-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->audit_path, sizeof(f->audit_path), "%s/audit.log", f->dir);
+	f->protect[0] = "9190000001?";
+	f->cfg = (struct config){ .auth_id = FAKE_AUTH_ID,
+				  .auth_token = FAKE_TOKEN,
+				  .dialect = API_DIALECT_LEGACY,
+				  .timeout_s = 6,
+				  .parallel = 4,
+				  .ttl_s = 30,
+				  .protect = f->protect };
+	*state = f;
+	return 0;
+}
+
+/* Start the account and every module over it.  Call after adjusting cfg. */
+static void start(struct fixture *f, bool current, const char *audit_path)
+{
+	char err[256];
+
+	f->cfg.dialect = current ? API_DIALECT_CURRENT : API_DIALECT_LEGACY;
+	f->account = fake_account_start(current, 30);
+	assert_non_null(f->account);
+	f->cfg.base_url = (char *)fake_account_url(f->account);
+	f->api = api_new(&f->cfg, err, sizeof(err));
+	assert_non_null(f->api);
+	f->catalog = catalog_new(f->api, f->cfg.ttl_s, f->cfg.parallel, NULL, 0);
+	assert_non_null(f->catalog);
+	assert_int_equal(catalog_refresh_if_stale(f->catalog, clock_deadline_in(5)), 0);
+	assert_int_equal(audit_open(audit_path ? audit_path : f->audit_path, &f->audit, err, sizeof(err)), 0);
+	f->releaser = releaser_new(&f->cfg, f->api, f->catalog, f->audit);
+	assert_non_null(f->releaser);
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	releaser_free(f->releaser);
+	audit_close(f->audit);
+	catalog_free(f->catalog);
+	api_free(f->api);
+	fake_account_stop(f->account);
+	unlink(f->audit_path);
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* The audit log's lines, parsed; N gets their number. */
+static cJSON *audit_lines(struct fixture *f, size_t *n)
+{
+	cJSON *all = cJSON_CreateArray();
+	FILE *fp = fopen(f->audit_path, "r");
+	char line[2048];
+
+	*n = 0;
+	while (fp && fgets(line, sizeof(line), fp)) {
+		cJSON *o = cJSON_Parse(line);
+
+		assert_true(cJSON_IsObject(o));
+		cJSON_AddItemToArray(all, o);
+		(*n)++;
+	}
+	if (fp)
+		fclose(fp);
+	return all;
+}
+
+static const char *field(const cJSON *lines, int i, const char *name)
+{
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(lines, i), name);
+
+	return cJSON_IsString(f) ? f->valuestring : "";
+}
+
+static double number_field(const cJSON *lines, int i, const char *name)
+{
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(lines, i), name);
+
+	return cJSON_IsNumber(f) ? f->valuedouble : -1;
+}
+
+/* Whether the catalog shows DIGITS, and with which status. */
+static bool held_in_catalog(struct fixture *f, const char *digits, enum number_status *status)
+{
+	static const enum number_status shown[] = { NUMBER_ACTIVE, NUMBER_PENDING_RELEASE };
+	struct number_info info;
+
+	for (size_t i = 0; i < 2; i++) {
+		struct catalog_filter filter = { .status = shown[i], .view = VIEW_ALL };
+
+		if (catalog_find(f->catalog, digits, &filter, &info) == 0) {
+			if (status)
+				*status = shown[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+static void assert_counters(struct fixture *f, unsigned long released, unsigned long refused, unsigned long failed,
+			    unsigned long dry_runs, unsigned long cancelled)
+{
+	struct release_counters c;
+
+	release_counters(f->releaser, &c);
+	assert_int_equal(c.released, released);
+	assert_int_equal(c.refused, refused);
+	assert_int_equal(c.failed, failed);
+	assert_int_equal(c.dry_runs, dry_runs);
+	assert_int_equal(c.cancelled, cancelled);
+}
+
+static void released_legacy(void **state)
+{
+	struct fixture *f = *state;
+	cJSON *lines;
+	size_t n;
+
+	start(f, false, NULL);
+	assert_int_equal(release_number(f->releaser, NUMBER, &rm, clock_deadline_in(6)), 0);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 1);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", "/numbers/" NUMBER), 1);
+	assert_int_equal(fake_account_status(f->account, NUMBER), -1);
+	assert_false(held_in_catalog(f, NUMBER, NULL));
+	assert_true(held_in_catalog(f, "91900000004", NULL));
+
+	lines = audit_lines(f, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(field(lines, 0, "event"), "intent");
+	assert_string_equal(field(lines, 0, "action"), "release");
+	assert_string_equal(field(lines, 0, "number"), NUMBER);
+	assert_string_equal(field(lines, 0, "comm"), "rm");
+	assert_string_equal(field(lines, 1, "event"), "outcome");
+	assert_string_equal(field(lines, 1, "result"), "ok");
+	assert_int_equal(number_field(lines, 1, "http_status"), 204);
+	cJSON_Delete(lines);
+
+	/* Again: it is gone, nothing is sent. */
+	assert_int_equal(release_number(f->releaser, NUMBER, &rm, clock_deadline_in(6)), -ENOENT);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 1);
+	assert_counters(f, 1, 0, 0, 0, 0);
+}
+
+static void read_only_sends_nothing(void **state)
+{
+	struct fixture *f = *state;
+	size_t n;
+
+	f->cfg.read_only = true;
+	start(f, false, NULL);
+	assert_int_equal(release_number(f->releaser, NUMBER, &rm, clock_deadline_in(6)), -EROFS);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 0);
+	assert_true(held_in_catalog(f, NUMBER, NULL));
+	cJSON_Delete(audit_lines(f, &n));
+	assert_int_equal(n, 0);
+	assert_counters(f, 0, 1, 0, 0, 0);
+}
+
+static void protected_sends_nothing(void **state)
+{
+	struct fixture *f = *state;
+	cJSON *lines;
+	size_t n;
+
+	start(f, false, NULL);
+	assert_int_equal(release_number(f->releaser, "91900000012", &rm, clock_deadline_in(6)), -EPERM);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 0);
+	assert_int_equal(fake_account_status(f->account, "91900000012"), 0);
+	assert_true(held_in_catalog(f, "91900000012", NULL));
+	lines = audit_lines(f, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(field(lines, 0, "event"), "outcome");
+	assert_string_equal(field(lines, 0, "result"), "EPERM");
+	cJSON_Delete(lines);
+	assert_counters(f, 0, 1, 0, 0, 0);
+}
+
+static void dry_run_sends_nothing(void **state)
+{
+	struct fixture *f = *state;
+	cJSON *lines;
+	size_t n;
+
+	f->cfg.dry_run = true;
+	start(f, false, NULL);
+	assert_int_equal(release_number(f->releaser, NUMBER, &rm, clock_deadline_in(6)), 0);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 0);
+	assert_int_equal(fake_account_status(f->account, NUMBER), 0);
+	lines = audit_lines(f, &n);
+	assert_int_equal(n, 2);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetArrayItem(lines, 0), "dry_run")));
+	assert_string_equal(field(lines, 1, "result"), "ok");
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetArrayItem(lines, 1), "dry_run")));
+	cJSON_Delete(lines);
+	assert_true(held_in_catalog(f, NUMBER, NULL));
+	assert_counters(f, 0, 0, 0, 1, 0);
+}
+
+static void unknown_or_bad_names_send_nothing(void **state)
+{
+	struct fixture *f = *state;
+
+	start(f, false, NULL);
+	assert_int_equal(release_number(f->releaser, "91999999999", &rm, clock_deadline_in(6)), -ENOENT);
+	assert_int_equal(release_number(f->releaser, "+91900000003", &rm, clock_deadline_in(6)), -ENOENT);
+	assert_int_equal(release_number(f->releaser, "9190/../003", &rm, clock_deadline_in(6)), -ENOENT);
+	assert_int_equal(release_number(f->releaser, "", &rm, clock_deadline_in(6)), -ENOENT);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 0);
+}
+
+static void unauditable_release_is_refused(void **state)
+{
+	struct fixture *f = *state;
+
+	if (access("/dev/full", W_OK) != 0)
+		skip();
+	start(f, false, "/dev/full");
+	assert_int_equal(release_number(f->releaser, NUMBER, &rm, clock_deadline_in(6)), -EIO);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 0);
+	assert_int_equal(fake_account_status(f->account, NUMBER), 0);
+}
+
+static void forbidden_keeps_the_number(void **state)
+{
+	struct fixture *f = *state;
+	cJSON *lines;
+	size_t n;
+
+	start(f, false, NULL);
+	fake_account_set_delete(f->account, FAKE_DELETE_FORBIDDEN, 0);
+	assert_int_equal(release_number(f->releaser, NUMBER, &rm, clock_deadline_in(6)), -EACCES);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 1);
+	assert_true(held_in_catalog(f, NUMBER, NULL));
+	lines = audit_lines(f, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(field(lines, 1, "result"), "EACCES");
+	assert_int_equal(number_field(lines, 1, "http_status"), 403);
+	assert_string_equal(field(lines, 1, "message"), "account does not own this number");
+	cJSON_Delete(lines);
+	assert_counters(f, 0, 0, 1, 0, 0);
+}
+
+/* The answer never comes back: one DELETE, then the listing decides. */
+static void outcome(void **state, enum fake_delete mode, unsigned delay_ms, int want, bool gone)
+{
+	struct fixture *f = *state;
+
+	start(f, false, NULL);
+	fake_account_set_delete(f->account, mode, delay_ms);
+	assert_int_equal(release_number(f->releaser, NUMBER, &rm, clock_deadline_in(6)), want);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 1);
+	assert_int_equal(fake_account_requests(f->account, "GET", "&search=" NUMBER), 1);
+	assert_int_equal(held_in_catalog(f, NUMBER, NULL), !gone);
+}
+
+static void lost_answer_but_released(void **state)
+{
+	outcome(state, FAKE_DELETE_LOST_DONE, 0, 0, true);
+}
+
+static void lost_answer_and_still_held(void **state)
+{
+	outcome(state, FAKE_DELETE_LOST_UNDONE, 0, -EIO, false);
+}
+
+static void server_error_but_released(void **state)
+{
+	outcome(state, FAKE_DELETE_503_DONE, 0, 0, true);
+}
+
+static void server_error_and_still_held(void **state)
+{
+	outcome(state, FAKE_DELETE_503_UNDONE, 0, -EIO, false);
+}
+
+/* Time bounds leave room for valgrind, yet stay below the server's delay. */
+static void slow_answer_within_the_deadline(void **state)
+{
+	struct fixture *f = *state;
+	int64_t start_ms;
+
+	/* The DELETE acts at once but answers after the deadline. */
+	start(f, false, NULL);
+	fake_account_set_delete(f->account, FAKE_DELETE_OK, 4000);
+	start_ms = clock_now_ms();
+	assert_int_equal(release_number(f->releaser, NUMBER, &rm, start_ms + 3000), 0);
+	assert_true(clock_now_ms() - start_ms <= 3800);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 1);
+	assert_false(held_in_catalog(f, NUMBER, NULL));
+}
+
+struct racer {
+	struct releaser *releaser;
+	int ret;
+};
+
+static void *race(void *arg)
+{
+	struct racer *r = arg;
+
+	r->ret = release_number(r->releaser, NUMBER, &rm, clock_deadline_in(6));
+	return NULL;
+}
+
+static void concurrent_releases_send_one_delete(void **state)
+{
+	struct fixture *f = *state;
+	struct racer racers[4];
+	pthread_t tid[4];
+	int ok = 0, enoent = 0;
+
+	start(f, false, NULL);
+	fake_account_set_delete(f->account, FAKE_DELETE_OK, 300);
+	for (int i = 0; i < 4; i++) {
+		racers[i] = (struct racer){ .releaser = f->releaser };
+		assert_int_equal(pthread_create(&tid[i], NULL, race, &racers[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(tid[i], NULL);
+		ok += racers[i].ret == 0;
+		enoent += racers[i].ret == -ENOENT;
+	}
+	assert_int_equal(ok, 1);
+	assert_int_equal(enoent, 3);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 1);
+}
+
+static void current_dialect_pending_then_cancelled(void **state)
+{
+	struct fixture *f = *state;
+	enum number_status status;
+
+	start(f, true, NULL);
+	assert_int_equal(release_number(f->releaser, NUMBER, &rm, clock_deadline_in(6)), 0);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", "/numbers/%2B" NUMBER), 1);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", "immediate"), 0);
+	assert_int_equal(fake_account_status(f->account, NUMBER), 1);
+	assert_true(held_in_catalog(f, NUMBER, &status));
+	assert_int_equal(status, NUMBER_PENDING_RELEASE);
+	/* A pending number cannot be released again. */
+	assert_int_equal(release_number(f->releaser, NUMBER, &rm, clock_deadline_in(6)), -ENOENT);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 1);
+
+	assert_int_equal(release_cancel(f->releaser, NUMBER, &rm, clock_deadline_in(6)), 0);
+	assert_int_equal(
+	    fake_account_requests(f->account, "POST", "/account/" FAKE_AUTH_ID "/numbers/%2B" NUMBER "/cancel-release"),
+	    1);
+	assert_int_equal(fake_account_status(f->account, NUMBER), 0);
+	assert_true(held_in_catalog(f, NUMBER, &status));
+	assert_int_equal(status, NUMBER_ACTIVE);
+	/* Cancelling an active number sends nothing. */
+	assert_int_equal(release_cancel(f->releaser, NUMBER, &rm, clock_deadline_in(6)), -ENOENT);
+	assert_int_equal(fake_account_requests(f->account, "POST", NULL), 1);
+	assert_counters(f, 1, 0, 0, 0, 1);
+}
+
+static void current_dialect_immediate(void **state)
+{
+	struct fixture *f = *state;
+
+	f->cfg.immediate = true;
+	start(f, true, NULL);
+	assert_int_equal(release_number(f->releaser, NUMBER, &rm, clock_deadline_in(6)), 0);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", "/numbers/%2B" NUMBER "?immediate=true"), 1);
+	assert_int_equal(fake_account_status(f->account, NUMBER), -1);
+	assert_false(held_in_catalog(f, NUMBER, NULL));
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(released_legacy),
+		T(read_only_sends_nothing),
+		T(protected_sends_nothing),
+		T(dry_run_sends_nothing),
+		T(unknown_or_bad_names_send_nothing),
+		T(unauditable_release_is_refused),
+		T(forbidden_keeps_the_number),
+		T(lost_answer_but_released),
+		T(lost_answer_and_still_held),
+		T(server_error_but_released),
+		T(server_error_and_still_held),
+		T(slow_answer_within_the_deadline),
+		T(concurrent_releases_send_one_delete),
+		T(current_dialect_pending_then_cancelled),
+		T(current_dialect_immediate),
+	};
+#undef T
+	int failed;
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	failed = cmocka_run_group_tests(tests, NULL, NULL);
+	curl_global_cleanup();
+	return failed;
+}
