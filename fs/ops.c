@@ -643,6 +643,9 @@ static void *vfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	cfg->attr_timeout = 1.0;
 	cfg->negative_timeout = 0;
 	cfg->use_ino = 0;
+	/* An open number is still released by rm (not renamed to .fuse_hidden*,
+	 * which the API cannot express): readers keep the record copied at open. */
+	cfg->hard_remove = 1;
 	return fuse_get_context()->private_data;
 }
 

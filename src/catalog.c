@@ -127,6 +127,44 @@ static int join_refresh(struct catalog *cat, int64_t deadline)
 	return cat->refresh_err;
 }
 
+/* Numbers of the table in use that a shifted listing did not show.  Offset
+ * paging skips an item at a page boundary when an earlier one leaves; when
+ * the leaving was done through this mount, the table in use still knows the
+ * skipped ones.  They are kept, so an outside release in the same moment
+ * shows only at the next refresh.  Called with the lock held. */
+static int merge_missing(struct catalog *cat, struct numtab *fresh)
+{
+	for (size_t i = 0; i < cat->table.count; i++) {
+		const struct number *n = cat->table.order[i];
+		struct number *copy;
+
+		if (!n || numtab_get(fresh, n->digits))
+			continue;
+		if (!(copy = number_dup(n)))
+			return -ENOMEM;
+		if (numtab_add(fresh, copy) < 0) {
+			free(copy);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* listing_settle_fn: a listing that changed while it was read is accepted
+ * when this mount's own changes explain it (completed by merge_missing);
+ * a steady stream of rm would otherwise keep every listing from completing. */
+static int settle_own_changes(struct numtab *seen, void *arg)
+{
+	struct catalog *cat = arg;
+	int ret = -ESTALE;
+
+	pthread_mutex_lock(&cat->lock);
+	if (cat->nchanges > 0)
+		ret = merge_missing(cat, seen);
+	pthread_mutex_unlock(&cat->lock);
+	return ret;
+}
+
 int catalog_refresh_if_stale(struct catalog *cat, int64_t deadline)
 {
 	struct listing_query query = { .country = cat->country[0] ? cat->country : NULL, .max = cat->max };
@@ -145,7 +183,7 @@ int catalog_refresh_if_stale(struct catalog *cat, int64_t deadline)
 		started = clock_now_ms();
 		pthread_mutex_unlock(&cat->lock);
 
-		ret = listing_fetch(cat->api, &query, cat->parallel, deadline, &fresh);
+		ret = listing_fetch(cat->api, &query, cat->parallel, deadline, settle_own_changes, cat, &fresh);
 
 		pthread_mutex_lock(&cat->lock);
 		if (ret == 0) {

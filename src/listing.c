@@ -12,8 +12,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#define LISTING_ATTEMPTS 3
-
 /* The pages after the first, shared by the worker threads. */
 struct page_fetch {
 	struct api *api;
@@ -22,7 +20,8 @@ struct page_fetch {
 	long per_page, total, pages;
 	struct list_page *results; /* index = page number */
 	atomic_long next_page;
-	atomic_int err; /* first failure; -ESTALE = the account changed */
+	atomic_int err;      /* first failure */
+	atomic_bool changed; /* a page disagreed with the first: the account changed */
 };
 
 static long expected_items(const struct page_fetch *f, long page)
@@ -42,7 +41,7 @@ static void *fetch_pages(void *arg)
 		int ret = api_list_page(f->api, f->q, page, f->per_page, f->deadline, r);
 
 		if (ret == 0 && (r->total != f->total || (long)(r->count + r->skipped) != expected_items(f, page)))
-			ret = -ESTALE;
+			atomic_store(&f->changed, true); /* keep reading: the caller may use what it gets */
 		if (ret) {
 			int none = 0;
 
@@ -89,13 +88,18 @@ static int collect(struct page_fetch *f, struct list_page *first, struct numtab 
 	return ret;
 }
 
-static int fetch_once(struct api *api, const struct listing_query *q, unsigned parallel, int64_t deadline,
-		      struct numtab *out)
+/* One read of every page.  Returns 0, -ESTALE (the pages disagreed: OUT holds
+ * what was seen), or another negative errno (OUT empty). */
+static int read_once(struct api *api, const struct listing_query *q, unsigned parallel, int64_t deadline,
+		     struct numtab *out)
 {
 	struct page_fetch f = { .api = api, .q = q, .deadline = deadline, .next_page = 2 };
 	struct list_page first;
 	int ret;
 
+	*out = (struct numtab){ 0 };
+	if (parallel == 0)
+		parallel = 1;
 	ret = api_list_page(api, q, 1, LISTING_PER_PAGE, deadline, &first);
 	if (ret)
 		return ret;
@@ -105,10 +109,8 @@ static int fetch_once(struct api *api, const struct listing_query *q, unsigned p
 	f.pages = f.total == 0 ? 1 : (f.total + f.per_page - 1) / f.per_page;
 	if (q->max && f.pages > (long)((q->max + (size_t)f.per_page - 1) / (size_t)f.per_page))
 		f.pages = (long)((q->max + (size_t)f.per_page - 1) / (size_t)f.per_page);
-	if ((long)(first.count + first.skipped) != expected_items(&f, 1)) {
-		ret = -ESTALE;
-		goto out;
-	}
+	if ((long)(first.count + first.skipped) != expected_items(&f, 1))
+		atomic_store(&f.changed, true);
 	f.results = calloc((size_t)f.pages + 1, sizeof(*f.results));
 	if (!f.results) {
 		ret = -ENOMEM;
@@ -118,6 +120,8 @@ static int fetch_once(struct api *api, const struct listing_query *q, unsigned p
 		ret = fetch_rest(&f, parallel);
 	if (ret == 0)
 		ret = collect(&f, &first, out);
+	if (ret == 0 && atomic_load(&f.changed))
+		ret = -ESTALE;
 	for (long p = 2; p <= f.pages; p++)
 		list_page_free(&f.results[p]);
 	free(f.results);
@@ -127,15 +131,19 @@ out:
 }
 
 int listing_fetch(struct api *api, const struct listing_query *q, unsigned parallel, int64_t deadline,
-		  struct numtab *out)
+		  listing_settle_fn *settle, void *arg, struct numtab *out)
 {
 	int ret = -ESTALE;
 
-	*out = (struct numtab){ 0 };
 	for (int attempt = 0; attempt < LISTING_ATTEMPTS && ret == -ESTALE; attempt++) {
-		ret = fetch_once(api, q, parallel ? parallel : 1, deadline, out);
-		if (ret == -ESTALE)
-			log_info("the listing changed while it was read; reading it again");
+		ret = read_once(api, q, parallel, deadline, out);
+		if (ret == -ESTALE && settle)
+			ret = settle(out, arg);
+		if (ret) {
+			numtab_destroy(out);
+			if (ret == -ESTALE)
+				log_info("the listing changed while it was read; reading it again");
+		}
 	}
 	if (ret == -ESTALE) {
 		log_warn("the listing kept changing while it was read (%d attempts)", LISTING_ATTEMPTS);

@@ -53,7 +53,7 @@ static struct number *find_held(struct purchaser *p, const char *digits, int64_t
 	struct number *n, *copy = NULL;
 	struct numtab found;
 
-	if (listing_fetch(p->api, &query, 1, deadline, &found))
+	if (listing_fetch(p->api, &query, 1, deadline, NULL, NULL, &found))
 		return NULL;
 	n = numtab_get(&found, digits);
 	if (n && n->status == NUMBER_ACTIVE && (copy = malloc(number_size(n))))

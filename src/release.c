@@ -121,7 +121,7 @@ static int observe(struct releaser *r, const char *digits, int64_t deadline)
 	struct listing_query query = { .search = digits };
 	struct numtab found;
 	const struct number *n;
-	int ret = listing_fetch(r->api, &query, 1, deadline, &found);
+	int ret = listing_fetch(r->api, &query, 1, deadline, NULL, NULL, &found);
 
 	if (ret)
 		return ret;

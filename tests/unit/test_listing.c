@@ -79,7 +79,7 @@ static void one_page(void **state)
 {
 	struct fixture *f = start(state, 40);
 
-	assert_int_equal(listing_fetch(f->api, &all, 8, clock_deadline_in(10), &f->table), 0);
+	assert_int_equal(listing_fetch(f->api, &all, 8, clock_deadline_in(10), NULL, NULL, &f->table), 0);
 	assert_whole(&f->table, 40);
 	assert_int_equal(fake_account_requests(f->account, "GET", NULL), 1);
 	assert_int_equal(fake_account_requests(f->account, "GET", "page=1&per_page=100"), 1);
@@ -89,7 +89,7 @@ static void empty_account(void **state)
 {
 	struct fixture *f = start(state, 0);
 
-	assert_int_equal(listing_fetch(f->api, &all, 8, clock_deadline_in(10), &f->table), 0);
+	assert_int_equal(listing_fetch(f->api, &all, 8, clock_deadline_in(10), NULL, NULL, &f->table), 0);
 	assert_int_equal(f->table.live, 0);
 	assert_null(numtab_get(&f->table, "91900000000"));
 }
@@ -98,7 +98,7 @@ static void many_pages_in_parallel(void **state)
 {
 	struct fixture *f = start(state, 1234);
 
-	assert_int_equal(listing_fetch(f->api, &all, 8, clock_deadline_in(20), &f->table), 0);
+	assert_int_equal(listing_fetch(f->api, &all, 8, clock_deadline_in(20), NULL, NULL, &f->table), 0);
 	assert_whole(&f->table, 1234);
 	assert_int_equal(fake_account_requests(f->account, "GET", NULL), 13);
 	assert_int_equal(fake_account_requests(f->account, "GET", "page=13&"), 1);
@@ -108,7 +108,7 @@ static void exactly_full_pages(void **state)
 {
 	struct fixture *f = start(state, 300);
 
-	assert_int_equal(listing_fetch(f->api, &all, 1, clock_deadline_in(20), &f->table), 0);
+	assert_int_equal(listing_fetch(f->api, &all, 1, clock_deadline_in(20), NULL, NULL, &f->table), 0);
 	assert_whole(&f->table, 300);
 	assert_int_equal(fake_account_requests(f->account, "GET", NULL), 3);
 }
@@ -118,7 +118,7 @@ static void server_pages_smaller_than_asked(void **state)
 	struct fixture *f = start(state, 130);
 
 	fake_account_set_page_cap(f->account, 25);
-	assert_int_equal(listing_fetch(f->api, &all, 4, clock_deadline_in(20), &f->table), 0);
+	assert_int_equal(listing_fetch(f->api, &all, 4, clock_deadline_in(20), NULL, NULL, &f->table), 0);
 	assert_whole(&f->table, 130);
 	assert_int_equal(fake_account_requests(f->account, "GET", NULL), 6);
 }
@@ -128,7 +128,7 @@ static void account_changing_once_is_read_again(void **state)
 	struct fixture *f = start(state, 250);
 
 	fake_account_set_churn(f->account, 1);
-	assert_int_equal(listing_fetch(f->api, &all, 4, clock_deadline_in(20), &f->table), 0);
+	assert_int_equal(listing_fetch(f->api, &all, 4, clock_deadline_in(20), NULL, NULL, &f->table), 0);
 	assert_whole(&f->table, 251); /* the newcomer too, and no duplicate */
 	assert_true(fake_account_requests(f->account, "GET", "page=1&") >= 2);
 }
@@ -138,7 +138,7 @@ static void account_changing_always_is_eio(void **state)
 	struct fixture *f = start(state, 250);
 
 	fake_account_set_churn(f->account, 100);
-	assert_int_equal(listing_fetch(f->api, &all, 4, clock_deadline_in(20), &f->table), -EIO);
+	assert_int_equal(listing_fetch(f->api, &all, 4, clock_deadline_in(20), NULL, NULL, &f->table), -EIO);
 	assert_int_equal(f->table.live, 0);
 	assert_int_equal(fake_account_requests(f->account, "GET", "page=1&"), 3);
 }
@@ -149,7 +149,7 @@ static void search_narrows(void **state)
 
 	/* 91900000012 and 91900000120..129: eleven numbers contain "0012". */
 	assert_int_equal(
-	    listing_fetch(f->api, &(struct listing_query){ .search = "0012" }, 4, clock_deadline_in(20), &f->table), 0);
+	    listing_fetch(f->api, &(struct listing_query){ .search = "0012" }, 4, clock_deadline_in(20), NULL, NULL, &f->table), 0);
 	assert_int_equal(f->table.live, 11);
 	assert_non_null(numtab_get(&f->table, "91900000012"));
 	assert_non_null(numtab_get(&f->table, "91900000129"));
@@ -162,18 +162,39 @@ static void refused_credentials(void **state)
 	struct fixture *f = start(state, 10);
 
 	fake_account_set_list_failure(f->account, 401);
-	assert_int_equal(listing_fetch(f->api, &all, 4, clock_deadline_in(5), &f->table), -EACCES);
+	assert_int_equal(listing_fetch(f->api, &all, 4, clock_deadline_in(5), NULL, NULL, &f->table), -EACCES);
 	assert_int_equal(f->table.live, 0);
 }
 
 /* Time bounds leave room for valgrind, yet stay below the server's delay. */
+/* A settle callback that accepts whatever was seen, counting its calls. */
+static int accept_seen(struct numtab *seen, void *arg)
+{
+	int *calls = arg;
+
+	(*calls)++;
+	return seen->live > 0 ? 0 : -ESTALE;
+}
+
+static void a_change_the_caller_settles_is_not_read_again(void **state)
+{
+	struct fixture *f = start(state, 250);
+	int calls = 0;
+
+	fake_account_set_churn(f->account, 100);
+	assert_int_equal(listing_fetch(f->api, &all, 4, clock_deadline_in(20), accept_seen, &calls, &f->table), 0);
+	assert_int_equal(calls, 1);
+	assert_true(f->table.live >= 250);
+	assert_int_equal(fake_account_requests(f->account, "GET", "page=1&"), 1);
+}
+
 static void failing_server_within_the_deadline(void **state)
 {
 	struct fixture *f = start(state, 10);
 	int64_t start_ms = clock_now_ms();
 
 	fake_account_set_list_failure(f->account, 500);
-	assert_int_equal(listing_fetch(f->api, &all, 4, start_ms + 1200, &f->table), -EIO);
+	assert_int_equal(listing_fetch(f->api, &all, 4, start_ms + 1200, NULL, NULL, &f->table), -EIO);
 	assert_true(clock_now_ms() - start_ms <= 2000);
 	assert_int_equal(f->table.live, 0);
 }
@@ -189,6 +210,7 @@ int main(void)
 		T(server_pages_smaller_than_asked),
 		T(account_changing_once_is_read_again),
 		T(account_changing_always_is_eio),
+		T(a_change_the_caller_settles_is_not_read_again),
 		T(search_narrows),
 		T(refused_credentials),
 		T(failing_server_within_the_deadline),
