@@ -17,6 +17,8 @@ struct rule {
 	char number[NUMBER_DIGITS_MAX + 1]; /* "" for any */
 	uint64_t page;                      /* 0 for any */
 	long remaining;                     /* -1 = unlimited */
+	double probability;                 /* chance that a matching request is hit */
+	unsigned seed;                      /* rand_r() state for probability */
 	unsigned long hits;
 	struct fault fault;
 	cJSON *source; /* the rule as given, for listing */
@@ -99,6 +101,28 @@ static int get_int(const cJSON *rule, const char *key, long min, long max, long 
 	return 0;
 }
 
+/* "probability" (0..1, default 1) and its "seed" (default 1): a matching
+ * request is hit with that chance, and only hits use up "count". */
+static int parse_chance(const cJSON *rule, struct rule *r, const char **why)
+{
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(rule, "probability");
+	long seed;
+
+	r->probability = 1.0;
+	if (p && (!cJSON_IsNumber(p) || !(p->valuedouble >= 0 && p->valuedouble <= 1))) {
+		*why = "probability must be a number from 0 to 1";
+		return -EINVAL;
+	}
+	if (p)
+		r->probability = p->valuedouble;
+	if (get_int(rule, "seed", 0, 4294967295L, 1, &seed)) {
+		*why = "seed must be a non-negative integer";
+		return -EINVAL;
+	}
+	r->seed = (unsigned)seed;
+	return 0;
+}
+
 static int parse_match(const cJSON *rule, struct rule *r, const char **why)
 {
 	const cJSON *method = cJSON_GetObjectItemCaseSensitive(rule, "method");
@@ -133,7 +157,7 @@ static int parse_match(const cJSON *rule, struct rule *r, const char **why)
 	}
 	r->page = (uint64_t)page;
 	r->remaining = count;
-	return 0;
+	return parse_chance(rule, r, why);
 }
 
 static int parse_status(const cJSON *rule, struct fault *fault, const char **why)
@@ -311,6 +335,8 @@ bool faults_take(struct faults *f, const char *method, const char *number, uint6
 
 		if (!rule_matches(r, method, number, page))
 			continue;
+		if (r->probability < 1.0 && rand_r(&r->seed) >= r->probability * ((double)RAND_MAX + 1.0))
+			continue; /* spared this time: the next rule may still apply */
 		if (copy_fault(&r->fault, out) == 0) {
 			if (r->remaining > 0)
 				r->remaining--;
