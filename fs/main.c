@@ -254,6 +254,7 @@ out_core:
 out_cmd:
 	free(cmd.mountpoint);
 out_args:
+	free((char *)o.config); /* fuse_opt_parse() strdup()s "%s" values */
 	fuse_opt_free_args(&args);
 	return ret;
 }
