@@ -127,13 +127,20 @@ static int setup(struct vobizfs *fs, const struct options *o)
 		fprintf(stderr, "vobizfs: out of memory\n");
 		return -ENOMEM;
 	}
+	/* The one line below says what went wrong; the API's own warnings would
+	 * only repeat it (they show with -d). */
+	log_quiet(true);
 	ret = catalog_refresh_if_stale(fs->catalog, clock_deadline_in(fs->cfg.timeout_s));
+	log_quiet(false);
+	if (ret == 0)
+		return 0;
+	api_last_failure(fs->api, err, sizeof(err));
 	if (ret == -EACCES)
-		fprintf(stderr, "vobizfs: %s refused the credentials of %s; not mounting\n", fs->cfg.base_url,
-			fs->cfg.auth_id);
-	else if (ret)
+		fprintf(stderr, "vobizfs: %s refused the credentials of %s (%s); not mounting\n", fs->cfg.base_url,
+			fs->cfg.auth_id, err);
+	else
 		fprintf(stderr, "vobizfs: cannot read the numbers of %s from %s: %s; not mounting\n", fs->cfg.auth_id,
-			fs->cfg.base_url, strerror(-ret));
+			fs->cfg.base_url, err[0] ? err : strerror(-ret));
 	return ret;
 }
 

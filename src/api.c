@@ -28,6 +28,8 @@ struct api {
 	struct http_client *http;
 	atomic_ulong requests;
 	atomic_ulong failures;
+	pthread_mutex_t failure_lock; /* guards last_failure */
+	char last_failure[300];
 };
 
 /* May a request be sent again after an answer or failure of this kind? */
@@ -51,8 +53,10 @@ struct api *api_new(const struct config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	api->cfg = cfg;
+	pthread_mutex_init(&api->failure_lock, NULL);
 	api->http = http_client_new(&opt, err, errlen);
 	if (!api->http) {
+		pthread_mutex_destroy(&api->failure_lock);
 		free(api);
 		return NULL;
 	}
@@ -64,6 +68,7 @@ void api_free(struct api *api)
 	if (!api)
 		return;
 	http_client_free(api->http);
+	pthread_mutex_destroy(&api->failure_lock);
 	free(api);
 }
 
@@ -173,6 +178,12 @@ static int api_call(struct api *api, const char *method, const char *url, const 
 	if (ret == 0)
 		return 0;
 	atomic_fetch_add(&api->failures, 1);
+	pthread_mutex_lock(&api->failure_lock);
+	if (resp->status)
+		snprintf(api->last_failure, sizeof(api->last_failure), "HTTP %ld: %s", resp->status, out->message);
+	else
+		snprintf(api->last_failure, sizeof(api->last_failure), "%s", out->message);
+	pthread_mutex_unlock(&api->failure_lock);
 	if (resp->status == 401)
 		log_error("the API refused the credentials of auth_id %s (HTTP 401: %s)", api->cfg->auth_id,
 			  out->message);
@@ -181,6 +192,13 @@ static int api_call(struct api *api, const char *method, const char *url, const 
 	else
 		log_warn("%s %s: %s", method, url_path(url, api->cfg), out->message);
 	return ret;
+}
+
+void api_last_failure(struct api *api, char *buf, size_t len)
+{
+	pthread_mutex_lock(&api->failure_lock);
+	snprintf(buf, len, "%s", api->last_failure);
+	pthread_mutex_unlock(&api->failure_lock);
 }
 
 void api_counters(struct api *api, struct api_counters *out)

@@ -47,6 +47,11 @@ struct api_counters {
 /* A snapshot of the counters.  Thread-safe. */
 void api_counters(struct api *api, struct api_counters *out);
 
+/* The reason of the last call that failed ("HTTP 401: Invalid token",
+ * "Couldn't connect to server"), or "" — for a caller that reports a failure
+ * in its own words.  Thread-safe. */
+void api_last_failure(struct api *api, char *buf, size_t len);
+
 /* Release DIGITS (which must pass e164_is_digits()).  Legacy dialect: path
  * digits, 204; current: path %2B+digits, 200 with a pending_release body,
  * "?immediate=true" when IMMEDIATE.  Returns 0 on 2xx, else the mapped

@@ -10,6 +10,7 @@
 
 static atomic_bool to_syslog;
 static atomic_bool debug_on;
+static atomic_bool quiet;
 
 void log_setup(bool use_syslog, bool debug)
 {
@@ -17,6 +18,11 @@ void log_setup(bool use_syslog, bool debug)
 		openlog("vobizfs", LOG_PID, LOG_DAEMON);
 	atomic_store(&to_syslog, use_syslog);
 	atomic_store(&debug_on, debug);
+}
+
+void log_quiet(bool on)
+{
+	atomic_store(&quiet, on);
 }
 
 bool log_debug_enabled(void)
@@ -31,7 +37,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	char line[1024];
 	va_list ap;
 
-	if (level == LOG_LEVEL_DEBUG && !log_debug_enabled())
+	if (level == LOG_LEVEL_DEBUG ? !log_debug_enabled() : atomic_load(&quiet))
 		return;
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);

@@ -11,6 +11,10 @@ enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARN, LOG_LEVEL_INFO, LOG_LEVEL_DEBU
  * starts; may be called again (e.g. to switch to syslog after daemonizing). */
 void log_setup(bool use_syslog, bool debug);
 
+/* While QUIET, only debug lines (when enabled) are emitted: for a caller that
+ * reports the outcome itself in one line, as the pre-mount check does. */
+void log_quiet(bool quiet);
+
 /* True when debug lines are emitted (so callers can skip building them). */
 bool log_debug_enabled(void);
 

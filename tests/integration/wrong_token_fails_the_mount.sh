@@ -9,7 +9,8 @@ sed -i "s/^auth_token = .*/auth_token = wrong-$TOKEN/" "$T/vobizfs.ini"
 mkdir -p "$MNT"
 out=$(timeout 30 "$VOBIZFS" "$MNT" -o "config=$T/vobizfs.ini" 2>&1)
 expect_eq "exit status" 1 "$?"
-grep -q "refused the credentials" <<<"$out" || fail "no readable reason: $out"
+grep -q "refused the credentials.*Invalid token" <<<"$out" || fail "no readable reason: $out"
+expect_eq "a one-line reason" 1 "$(wc -l <<<"$out")"
 grep -q -- "$TOKEN" <<<"$out" && fail "the token appears in the message"
 grep -q " $MNT " /proc/mounts && fail "a mount was left behind"
 
@@ -18,6 +19,7 @@ sed -i "s|^base_url = .*|base_url = http://127.0.0.1:1|" "$T/vobizfs.ini"
 sed -i "s/^auth_token = .*/auth_token = $TOKEN/" "$T/vobizfs.ini"
 out=$(timeout 30 "$VOBIZFS" "$MNT" -o "config=$T/vobizfs.ini" 2>&1)
 expect_eq "exit status, API unreachable" 1 "$?"
-grep -q "not mounting" <<<"$out" || fail "no readable reason: $out"
+grep -q "Couldn't connect to server; not mounting" <<<"$out" || fail "no readable reason: $out"
+expect_eq "a one-line reason, API unreachable" 1 "$(wc -l <<<"$out")"
 grep -q " $MNT " /proc/mounts && fail "a mount was left behind"
 finish
