@@ -120,6 +120,10 @@ static void describe_failure(const struct http_response *resp, enum http_fate fa
 		snprintf(out->message, sizeof(out->message), "answer larger than %u bytes", MAX_BODY_BYTES);
 		return;
 	}
+	/* A success is its caller's to parse: a listing page parsed here as
+	 * well would double the listing's CPU. */
+	if (resp->status >= 200 && resp->status < 300)
+		return;
 	apijson_parse_error(resp->body, resp->len, &e);
 	snprintf(out->message, sizeof(out->message), "%s", e.message[0] ? e.message : (e.code[0] ? e.code : "-"));
 }
@@ -262,6 +266,8 @@ static int number_call(struct api *api, const char *method, const char *account,
 	if (ret == 0 && apijson_parse_release(resp.body, resp.len, &out->answer) < 0)
 		log_warn("%s %s: HTTP %ld with an unreadable body; the call succeeded", method, url_path(url, api->cfg),
 			 resp.status);
+	if (ret == 0)
+		snprintf(out->message, sizeof(out->message), "%s", out->answer.message);
 	if (keep)
 		*keep = resp;
 	else

@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,6 +202,11 @@ int catalog_refresh_if_stale(struct catalog *cat, int64_t deadline)
 	}
 	pthread_mutex_unlock(&cat->lock);
 	numtab_destroy(&old);
+	/* The previous table and the pages' buffers are free now but resident,
+	 * scattered over the fetch threads' arenas: give the free pages back,
+	 * or RSS doubles at the first refresh. */
+	if (ret == 0)
+		malloc_trim(0);
 	return ret;
 }
 

@@ -258,6 +258,10 @@ static void set_options(struct http_client *c, CURL *h, const char *method, cons
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L); /* a redirect would carry the token elsewhere */
 	curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+	/* The shared connection cache closes its oldest connection beyond this
+	 * many (default 5, below [api] parallel's 8): every listing page after
+	 * the first then opened a new TCP and TLS connection. */
+	curl_easy_setopt(h, CURLOPT_MAXCONNECTS, 64L);
 	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "vobizfs/" VOBIZFS_VERSION);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, body ? c->json_headers : c->headers);

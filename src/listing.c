@@ -11,6 +11,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* The pages after the first, shared by the worker threads. */
 struct page_fetch {
@@ -74,12 +75,23 @@ static int collect(struct page_fetch *f, struct list_page *first, struct numtab 
 	for (long p = 1; ret == 0 && p <= f->pages; p++) {
 		struct list_page *page = p == 1 ? first : &f->results[p];
 
-		for (size_t i = 0; i < page->count; i++) {
-			int added = numtab_add(out, page->items[i]);
+		for (size_t i = 0; ret == 0 && i < page->count; i++) {
+			/* A copy made here, in one thread and in order, packs the
+			 * table densely; the originals sit among the pages' freed
+			 * JSON in the fetch threads' malloc arenas and would pin
+			 * that memory for as long as the table lives. */
+			struct number *copy = malloc(number_size(page->items[i]));
+			int added;
 
-			if (added == 0)
-				page->items[i] = NULL; /* the table owns it now */
-			else if (added != -EEXIST)
+			if (!copy) {
+				ret = -ENOMEM;
+				break;
+			}
+			memcpy(copy, page->items[i], number_size(page->items[i]));
+			added = numtab_add(out, copy);
+			if (added)
+				free(copy);
+			if (added != 0 && added != -EEXIST)
 				ret = added;
 		}
 	}
