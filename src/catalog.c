@@ -181,6 +181,7 @@ int catalog_refresh_if_stale(struct catalog *cat, int64_t deadline)
 			break;
 		}
 		cat->refreshing = true;
+		query.expected = cat->table.live;
 		started = clock_now_ms();
 		pthread_mutex_unlock(&cat->lock);
 

@@ -13,13 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The pages after the first, shared by the worker threads. */
+/* One read of the listing, shared by the worker threads. */
 struct page_fetch {
 	struct api *api;
 	const struct listing_query *q;
 	int64_t deadline;
-	long per_page, total, pages;
-	struct list_page *results; /* index = page number */
+	long per_page, total, pages; /* known once page 1 has answered */
+	struct list_page *results;   /* index = page number */
+	int *wave_err;               /* results of the first wave, judged later */
+	bool judged;                 /* totals known: check each page as it arrives */
+	long last;                   /* the workers fetch pages up to this one */
 	atomic_long next_page;
 	atomic_int err;      /* first failure */
 	atomic_bool changed; /* a page disagreed with the first: the account changed */
@@ -32,16 +35,26 @@ static long expected_items(const struct page_fetch *f, long page)
 	return left < f->per_page ? left : f->per_page;
 }
 
+static bool page_agrees(const struct page_fetch *f, long page)
+{
+	const struct list_page *r = &f->results[page];
+
+	return r->total == f->total && (long)(r->count + r->skipped) == expected_items(f, page);
+}
+
 static void *fetch_pages(void *arg)
 {
 	struct page_fetch *f = arg;
 	long page;
 
-	while (!atomic_load(&f->err) && (page = atomic_fetch_add(&f->next_page, 1)) <= f->pages) {
-		struct list_page *r = &f->results[page];
-		int ret = api_list_page(f->api, f->q, page, f->per_page, f->deadline, r);
+	while (!atomic_load(&f->err) && (page = atomic_fetch_add(&f->next_page, 1)) <= f->last) {
+		int ret = api_list_page(f->api, f->q, page, f->per_page, f->deadline, &f->results[page]);
 
-		if (ret == 0 && (r->total != f->total || (long)(r->count + r->skipped) != expected_items(f, page)))
+		if (!f->judged) {
+			f->wave_err[page] = ret; /* maybe past the end: page 1 will tell */
+			continue;
+		}
+		if (ret == 0 && !page_agrees(f, page))
 			atomic_store(&f->changed, true); /* keep reading: the caller may use what it gets */
 		if (ret) {
 			int none = 0;
@@ -52,14 +65,16 @@ static void *fetch_pages(void *arg)
 	return NULL;
 }
 
-/* Run fetch_pages on up to PARALLEL threads, this one included. */
-static int fetch_rest(struct page_fetch *f, unsigned parallel)
+/* Fetch pages FROM..TO on up to PARALLEL threads, this one included. */
+static int fetch_range(struct page_fetch *f, long from, long to, unsigned parallel)
 {
 	pthread_t threads[64];
 	unsigned n = 0, wanted = parallel;
 
-	if ((long)wanted > f->pages - 1)
-		wanted = (unsigned)(f->pages - 1);
+	atomic_store(&f->next_page, from);
+	f->last = to;
+	if ((long)wanted > to - from + 1)
+		wanted = (unsigned)(to - from + 1);
 	while (n + 1 < wanted && n < 64 && pthread_create(&threads[n], NULL, fetch_pages, f) == 0)
 		n++;
 	fetch_pages(f);
@@ -68,12 +83,51 @@ static int fetch_rest(struct page_fetch *f, unsigned parallel)
 	return atomic_load(&f->err);
 }
 
-static int collect(struct page_fetch *f, struct list_page *first, struct numtab *out)
+/* How many pages to ask for together with page 1: as many as the last
+ * listing had (up to PARALLEL), so their connections' handshakes overlap
+ * with page 1's instead of following it. */
+static long first_wave(const struct listing_query *q, unsigned parallel)
+{
+	size_t expected = q->max && q->expected > q->max ? q->max : q->expected;
+	long wave = (long)((expected + LISTING_PER_PAGE - 1) / LISTING_PER_PAGE);
+
+	return wave < 1 ? 1 : (wave > (long)parallel ? (long)parallel : wave);
+}
+
+/* Page 1 has answered: learn the size of the listing, and judge the pages
+ * fetched with it.  Returns 0 or the first error among the pages that exist. */
+static int judge_first_wave(struct page_fetch *f, long wave)
+{
+	const struct list_page *first = &f->results[1];
+
+	if (f->wave_err[1])
+		return f->wave_err[1];
+	f->total = first->total;
+	/* Honour a server that pages smaller than asked: its pages are what it
+	 * says they are, the first wave's included. */
+	if (first->per_page > 0 && first->per_page < LISTING_PER_PAGE)
+		f->per_page = first->per_page;
+	f->pages = f->total == 0 ? 1 : (f->total + f->per_page - 1) / f->per_page;
+	if (f->q->max && f->pages > (long)((f->q->max + (size_t)f->per_page - 1) / (size_t)f->per_page))
+		f->pages = (long)((f->q->max + (size_t)f->per_page - 1) / (size_t)f->per_page);
+	f->judged = true;
+	for (long p = 1; p <= wave && p <= f->pages; p++) {
+		if (f->wave_err[p])
+			return f->wave_err[p];
+		if (!page_agrees(f, p))
+			atomic_store(&f->changed, true);
+	}
+	for (long p = f->pages + 1; p <= wave; p++)
+		list_page_free(&f->results[p]); /* asked for past the end */
+	return 0;
+}
+
+static int collect(struct page_fetch *f, struct numtab *out)
 {
 	int ret = numtab_init(out, (size_t)f->total);
 
 	for (long p = 1; ret == 0 && p <= f->pages; p++) {
-		struct list_page *page = p == 1 ? first : &f->results[p];
+		struct list_page *page = &f->results[p];
 
 		for (size_t i = 0; ret == 0 && i < page->count; i++) {
 			/* A copy made here, in one thread and in order, packs the
@@ -105,40 +159,44 @@ static int collect(struct page_fetch *f, struct list_page *first, struct numtab 
 static int read_once(struct api *api, const struct listing_query *q, unsigned parallel, int64_t deadline,
 		     struct numtab *out)
 {
-	struct page_fetch f = { .api = api, .q = q, .deadline = deadline, .next_page = 2 };
-	struct list_page first;
+	struct page_fetch f = { .api = api, .q = q, .deadline = deadline, .per_page = LISTING_PER_PAGE };
+	long wave, allocated;
 	int ret;
 
 	*out = (struct numtab){ 0 };
 	if (parallel == 0)
 		parallel = 1;
-	ret = api_list_page(api, q, 1, LISTING_PER_PAGE, deadline, &first);
-	if (ret)
-		return ret;
-	f.total = first.total;
-	/* Honour a server that pages smaller than asked. */
-	f.per_page = first.per_page > 0 && first.per_page <= LISTING_PER_PAGE ? first.per_page : LISTING_PER_PAGE;
-	f.pages = f.total == 0 ? 1 : (f.total + f.per_page - 1) / f.per_page;
-	if (q->max && f.pages > (long)((q->max + (size_t)f.per_page - 1) / (size_t)f.per_page))
-		f.pages = (long)((q->max + (size_t)f.per_page - 1) / (size_t)f.per_page);
-	if ((long)(first.count + first.skipped) != expected_items(&f, 1))
-		atomic_store(&f.changed, true);
-	f.results = calloc((size_t)f.pages + 1, sizeof(*f.results));
-	if (!f.results) {
+	wave = first_wave(q, parallel);
+	allocated = wave;
+	f.results = calloc((size_t)wave + 1, sizeof(*f.results));
+	f.wave_err = calloc((size_t)wave + 1, sizeof(*f.wave_err));
+	if (!f.results || !f.wave_err) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	if (f.pages > 1)
-		ret = fetch_rest(&f, parallel);
+	fetch_range(&f, 1, wave, parallel);
+	ret = judge_first_wave(&f, wave);
+	if (ret == 0 && f.pages > wave) {
+		struct list_page *grown = realloc(f.results, ((size_t)f.pages + 1) * sizeof(*grown));
+
+		if (!grown) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		f.results = grown;
+		memset(&f.results[wave + 1], 0, (size_t)(f.pages - wave) * sizeof(*grown));
+		allocated = f.pages;
+		ret = fetch_range(&f, wave + 1, f.pages, parallel);
+	}
 	if (ret == 0)
-		ret = collect(&f, &first, out);
+		ret = collect(&f, out);
 	if (ret == 0 && atomic_load(&f.changed))
 		ret = -ESTALE;
-	for (long p = 2; p <= f.pages; p++)
+out:
+	for (long p = 1; f.results && p <= allocated; p++)
 		list_page_free(&f.results[p]);
 	free(f.results);
-out:
-	list_page_free(&first);
+	free(f.wave_err);
 	return ret;
 }
 

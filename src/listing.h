@@ -19,6 +19,8 @@ struct listing_query {
 	const char *search;
 	const char *country;
 	size_t max;
+	size_t expected; /* numbers the last listing held (0: unknown): a hint
+			    for how many pages to ask for at once */
 };
 
 /* Called when a read of the listing changed under it, with what was SEEN
