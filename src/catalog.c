@@ -93,16 +93,6 @@ static bool is_fresh(const struct catalog *cat)
 	return clock_now_ms() - cat->loaded_at < cat->ttl_ms;
 }
 
-static struct number *number_dup(const struct number *n)
-{
-	size_t size = number_size(n);
-	struct number *copy = malloc(size);
-
-	if (copy)
-		memcpy(copy, n, size);
-	return copy;
-}
-
 static void replay_changes(struct catalog *cat, struct numtab *fresh)
 {
 	for (size_t i = 0; i < cat->nchanges; i++) {

@@ -134,14 +134,13 @@ static int collect(struct page_fetch *f, struct numtab *out)
 			 * table densely; the originals sit among the pages' freed
 			 * JSON in the fetch threads' malloc arenas and would pin
 			 * that memory for as long as the table lives. */
-			struct number *copy = malloc(number_size(page->items[i]));
+			struct number *copy = number_dup(page->items[i]);
 			int added;
 
 			if (!copy) {
 				ret = -ENOMEM;
 				break;
 			}
-			memcpy(copy, page->items[i], number_size(page->items[i]));
 			added = numtab_add(out, copy);
 			if (added)
 				free(copy);
@@ -219,5 +218,22 @@ int listing_fetch(struct api *api, const struct listing_query *q, unsigned paral
 		log_warn("the listing kept changing while it was read (%d attempts)", LISTING_ATTEMPTS);
 		ret = -EIO;
 	}
+	return ret;
+}
+
+int listing_lookup(struct api *api, const char *digits, int64_t deadline, struct number **found)
+{
+	struct listing_query query = { .search = digits };
+	const struct number *n;
+	struct numtab seen;
+	int ret;
+
+	*found = NULL;
+	if ((ret = listing_fetch(api, &query, 1, deadline, NULL, NULL, &seen)))
+		return ret;
+	n = numtab_get(&seen, digits);
+	if (n && !(*found = number_dup(n)))
+		ret = -ENOMEM;
+	numtab_destroy(&seen);
 	return ret;
 }

@@ -105,6 +105,15 @@ size_t number_size(const struct number *n)
 	return sizeof(*n) + n->json_len + 1 + n->trunk_len + 1 + n->app_len + 1;
 }
 
+struct number *number_dup(const struct number *n)
+{
+	struct number *copy = malloc(number_size(n));
+
+	if (copy)
+		memcpy(copy, n, number_size(n));
+	return copy;
+}
+
 const char *number_trunk(const struct number *n)
 {
 	return n->json + n->json_len + 1;

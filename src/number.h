@@ -45,8 +45,11 @@ struct number {
  * Pure. */
 struct number *number_from_item(const struct cJSON *item);
 
-/* Bytes N occupies (for copying it). */
+/* Bytes N occupies. */
 size_t number_size(const struct number *n);
+
+/* A malloc'd copy of N (free with free()), or NULL when out of memory. */
+struct number *number_dup(const struct number *n);
 
 /* The trunk group id and the application id, "" when absent or not a valid
  * id.  The strings live inside N. */

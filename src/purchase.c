@@ -8,7 +8,6 @@
 #include "config.h"
 #include "listing.h"
 #include "log.h"
-#include "numtab.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -45,21 +44,23 @@ static int refuse(struct purchaser *p, const char *digits, const struct caller *
 	return err;
 }
 
-/* The number from a narrow listing, if the account holds it now; NULL if not
- * (or if the listing cannot be read). */
+/* The number from a narrow listing, if the account holds it now; NULL if not,
+ * or if the listing cannot be read (said in the log). */
 static struct number *find_held(struct purchaser *p, const char *digits, int64_t deadline)
 {
-	struct listing_query query = { .search = digits };
-	struct number *n, *copy = NULL;
-	struct numtab found;
+	struct number *n;
+	int ret = listing_lookup(p->api, digits, deadline, &n);
 
-	if (listing_fetch(p->api, &query, 1, deadline, NULL, NULL, &found))
+	if (ret) {
+		log_error("purchase of %s: the listing cannot be read either (%s); not retrying", digits,
+			  strerror(-ret));
 		return NULL;
-	n = numtab_get(&found, digits);
-	if (n && n->status == NUMBER_ACTIVE && (copy = malloc(number_size(n))))
-		memcpy(copy, n, number_size(n));
-	numtab_destroy(&found);
-	return copy;
+	}
+	if (n && n->status != NUMBER_ACTIVE) {
+		free(n);
+		n = NULL;
+	}
+	return n;
 }
 
 /* Take DIGITS out of the offers at once: bought, or taken by someone else. */

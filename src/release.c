@@ -118,16 +118,13 @@ static void audit_result(struct releaser *r, const char *action, const char *dig
  * errno when the listing cannot be read either. */
 static int observe(struct releaser *r, const char *digits, int64_t deadline)
 {
-	struct listing_query query = { .search = digits };
-	struct numtab found;
-	const struct number *n;
-	int ret = listing_fetch(r->api, &query, 1, deadline, NULL, NULL, &found);
+	struct number *n;
+	int ret = listing_lookup(r->api, digits, deadline, &n);
 
 	if (ret)
 		return ret;
-	n = numtab_get(&found, digits);
 	ret = n ? (int)n->status : (int)NUMBER_RELEASED;
-	numtab_destroy(&found);
+	free(n);
 	return ret;
 }
 
