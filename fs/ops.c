@@ -208,18 +208,13 @@ static int inventory_names(struct vobizfs *fs, char ***names)
 		if (dup)
 			continue;
 		grown = realloc(held, (n + 2) * sizeof(*held));
-		if (!grown) {
+		if (grown)
+			held = grown;
+		if (!grown || !(held[n] = strdup(seen[i]))) {
 			ret = -ENOMEM;
 			break;
 		}
-		held = grown;
-		held[n++] = seen[i];
-		held[n] = NULL;
-		seen[i] = strdup(""); /* moved; keep seen[] walkable */
-		if (!seen[i]) {
-			ret = -ENOMEM;
-			break;
-		}
+		held[++n] = NULL;
 	}
 	catalog_free_names(seen);
 	if (ret) {

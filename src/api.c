@@ -247,11 +247,9 @@ int api_list_page(struct api *api, const struct listing_query *q, long page, lon
 
 /* A state-changing call on one number: METHOD on
  * {base}/api/v1/{ACCOUNT}/{auth_id}/numbers/[%2B]{digits}{SUFFIX} with an
- * optional JSON BODY.  RESP, when not NULL, receives the answer (the caller
- * frees it). */
+ * optional JSON BODY. */
 static int number_call(struct api *api, const char *method, const char *account, const char *digits, bool plus,
-		       const char *suffix, const char *body, int64_t deadline, struct api_outcome *out,
-		       struct http_response *keep)
+		       const char *suffix, const char *body, int64_t deadline, struct api_outcome *out)
 {
 	struct http_response resp;
 	char url[URL_MAX];
@@ -268,10 +266,7 @@ static int number_call(struct api *api, const char *method, const char *account,
 			 resp.status);
 	if (ret == 0)
 		snprintf(out->message, sizeof(out->message), "%s", out->answer.message);
-	if (keep)
-		*keep = resp;
-	else
-		http_response_free(&resp);
+	http_response_free(&resp);
 	return ret;
 }
 
@@ -280,12 +275,12 @@ int api_release(struct api *api, const char *digits, bool immediate, int64_t dea
 	bool current = api->cfg->dialect == API_DIALECT_CURRENT;
 
 	return number_call(api, "DELETE", "Account", digits, current, current && immediate ? "?immediate=true" : "",
-			   NULL, deadline, out, NULL);
+			   NULL, deadline, out);
 }
 
 int api_cancel_release(struct api *api, const char *digits, int64_t deadline, struct api_outcome *out)
 {
-	return number_call(api, "POST", "account", digits, true, "/cancel-release", NULL, deadline, out, NULL);
+	return number_call(api, "POST", "account", digits, true, "/cancel-release", NULL, deadline, out);
 }
 
 /* {"KEY":"VALUE"}, with VALUE already known to be a plain id. */
@@ -300,11 +295,11 @@ int api_set_trunk(struct api *api, const char *digits, const char *trunk, int64_
 
 	*out = (struct api_outcome){ 0 };
 	if (!trunk)
-		return number_call(api, "DELETE", "Account", digits, true, "/assign", NULL, deadline, out, NULL);
+		return number_call(api, "DELETE", "Account", digits, true, "/assign", NULL, deadline, out);
 	if (!route_id_valid(trunk))
 		return -EINVAL;
 	id_body(body, sizeof(body), "trunk_group_id", trunk);
-	return number_call(api, "POST", "Account", digits, true, "/assign", body, deadline, out, NULL);
+	return number_call(api, "POST", "Account", digits, true, "/assign", body, deadline, out);
 }
 
 int api_set_application(struct api *api, const char *digits, const char *app, int64_t deadline, struct api_outcome *out)
@@ -313,11 +308,11 @@ int api_set_application(struct api *api, const char *digits, const char *app, in
 
 	*out = (struct api_outcome){ 0 };
 	if (!app)
-		return number_call(api, "DELETE", "account", digits, true, "/application", NULL, deadline, out, NULL);
+		return number_call(api, "DELETE", "account", digits, true, "/application", NULL, deadline, out);
 	if (!route_id_valid(app))
 		return -EINVAL;
 	id_body(body, sizeof(body), "application_id", app);
-	return number_call(api, "POST", "account", digits, true, "/application", body, deadline, out, NULL);
+	return number_call(api, "POST", "account", digits, true, "/application", body, deadline, out);
 }
 
 int api_purchase(struct api *api, const char *digits, int64_t deadline, struct api_outcome *out, struct number **number)
