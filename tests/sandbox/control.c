@@ -1,6 +1,6 @@
 /* Control endpoints: state (/numbers, /inventory, /balance), the request log
- * (/requests), faults (/faults), latency, /down and /up, /health. Every
- * answer is JSON. */
+ * (/requests), faults (/faults), latency, the listing's /search-mode, /down
+ * and /up, /health. Every answer is JSON. */
 #include "control.h"
 
 #include <arpa/inet.h>
@@ -228,6 +228,34 @@ static void serve_setting(struct control *c, struct MHD_Connection *connection, 
 	reply_json(reply, MHD_HTTP_OK, body);
 }
 
+/* GET /search-mode answers {"mode":"NAME"}; POST /search-mode?mode=NAME sets it first. */
+static void serve_search_mode(struct control *c, struct MHD_Connection *connection, const char *method,
+			      struct reply *reply)
+{
+	cJSON *body;
+
+	if (strcmp(method, "POST") == 0) {
+		const char *text = http_query(connection, "mode");
+		enum search_mode mode;
+
+		if (!text || search_mode_parse(text, &mode) != 0) {
+			reply_error(reply, MHD_HTTP_BAD_REQUEST, "bad request", "mode is " SEARCH_MODE_NAMES);
+			return;
+		}
+		store_set_search_mode(c->cfg.store, mode);
+	} else if (strcmp(method, "GET") != 0) {
+		reply_error(reply, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed", NULL);
+		reply->allow = "GET, POST";
+		return;
+	}
+	body = cJSON_CreateObject();
+	if (!cJSON_AddStringToObject(body, "mode", search_mode_name(store_search_mode(c->cfg.store)))) {
+		cJSON_Delete(body);
+		body = NULL;
+	}
+	reply_json(reply, MHD_HTTP_OK, body);
+}
+
 static void route(struct control *c, struct MHD_Connection *connection, const char *url, const char *method,
 		  const struct http_request *req, struct reply *reply)
 {
@@ -241,6 +269,8 @@ static void route(struct control *c, struct MHD_Connection *connection, const ch
 		serve_faults(c, method, req, reply);
 	else if (strcmp(url, "/latency") == 0 || strcmp(url, "/balance") == 0)
 		serve_setting(c, connection, method, url + 1, reply);
+	else if (strcmp(url, "/search-mode") == 0)
+		serve_search_mode(c, connection, method, reply);
 	else if (get && strcmp(url, "/inventory") == 0)
 		reply_text(reply, MHD_HTTP_OK, store_dump_inventory(c->cfg.store));
 	else if (get && strcmp(url, "/requests") == 0)

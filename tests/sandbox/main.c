@@ -41,6 +41,7 @@ static struct store_config store_config_from(const struct options *opt)
 		.inventory_per_country = opt->inventory_per_country,
 		.cooldown_us = (int64_t)opt->cooldown_s * 1000000,
 		.balance = opt->balance,
+		.search_mode = opt->search_mode,
 	};
 }
 

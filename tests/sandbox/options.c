@@ -36,6 +36,8 @@ static const char usage[] = "usage: " PROG " [options]\n"
 			    "  --epoch RFC3339          the \"now\" generated dates count back from\n"
 			    "                           (default: the start time)\n"
 			    "  --balance AMOUNT         account balance for purchases (default 1000000)\n"
+			    "  --search-mode MODE       how the listing matches ?search=: contains (default),\n"
+			    "                           prefix, exact, ignore or empty\n"
 			    "  --help                   this text\n";
 
 enum {
@@ -57,6 +59,7 @@ enum {
 	OPT_SEED,
 	OPT_EPOCH,
 	OPT_BALANCE,
+	OPT_SEARCH_MODE,
 	OPT_HELP,
 };
 
@@ -79,6 +82,7 @@ static const struct option long_options[] = {
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "epoch", required_argument, NULL, OPT_EPOCH },
 	{ "balance", required_argument, NULL, OPT_BALANCE },
+	{ "search-mode", required_argument, NULL, OPT_SEARCH_MODE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -237,6 +241,12 @@ static int parse_one(struct options *opt, int c, const char *arg)
 		}
 		return 0;
 	}
+	case OPT_SEARCH_MODE:
+		if (search_mode_parse(arg, &opt->search_mode) != 0) {
+			fprintf(stderr, PROG ": --search-mode: not one of " SEARCH_MODE_NAMES ": %s\n", arg);
+			return -EINVAL;
+		}
+		return 0;
 	default:
 		fputs(usage, stderr);
 		return -EINVAL;
@@ -253,6 +263,7 @@ static int set_defaults(struct options *opt)
 	opt->seed = 1;
 	opt->epoch_us = timestamp_now_us();
 	opt->balance = 1000000;
+	opt->search_mode = SEARCH_CONTAINS;
 	if (set_string(&opt->auth_id, "MA_SANDBOX1") || set_string(&opt->auth_token, "sandbox-token") ||
 	    set_string(&opt->sub_account_id, "SA_SANDBOX2"))
 		return -ENOMEM;

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "search_mode.h"
+
 /* Every string is owned by the struct (options_free). */
 struct options {
 	unsigned port;           /* API port; 0 = pick a free one */
@@ -23,6 +25,7 @@ struct options {
 	uint64_t seed;
 	int64_t epoch_us; /* "now" for generated dates */
 	double balance;
+	enum search_mode search_mode; /* how the listing matches ?search= */
 };
 
 enum { OPTIONS_OK = 0, OPTIONS_EXIT = 1 };

@@ -140,6 +140,7 @@ int store_create(const struct store_config *cfg, struct store **out)
 	s->cooldown_us = cfg->cooldown_us;
 	s->next_expiry_us = INT64_MAX;
 	s->balance = cfg->balance;
+	s->search_mode = cfg->search_mode;
 
 	rc = load_generated(s, cfg);
 	if (rc) {
@@ -161,7 +162,7 @@ void store_destroy(struct store *s)
 	free(s);
 }
 
-static bool matches(const struct number *n, const struct store_query *q)
+static bool matches(const struct number *n, const struct store_query *q, enum search_mode mode)
 {
 	if (q->status && !number_has_status(n, q->status))
 		return false;
@@ -171,7 +172,7 @@ static bool matches(const struct number *n, const struct store_query *q)
 		char e164[NUMBER_DIGITS_MAX + 2] = "+";
 
 		strcat(e164, n->digits);
-		if (!strstr(e164, q->search))
+		if (!search_mode_match(mode, e164, q->search))
 			return false;
 	}
 	return true;
@@ -187,7 +188,7 @@ static bool add_item(cJSON *items, const struct number *n)
 	return true;
 }
 
-static cJSON *render_page(const struct numvec *v, const struct store_query *q)
+static cJSON *render_page(const struct numvec *v, const struct store_query *q, enum search_mode mode)
 {
 	cJSON *page = cJSON_CreateObject();
 	cJSON *items = cJSON_AddArrayToObject(page, "items");
@@ -203,7 +204,7 @@ static cJSON *render_page(const struct numvec *v, const struct store_query *q)
 				goto oom;
 	} else {
 		for (size_t i = 0; i < v->len; i++) {
-			if (!matches(v->items[i], q))
+			if (!matches(v->items[i], q, mode))
 				continue;
 			if (total >= first && total < first + q->per_page && !add_item(items, v->items[i]))
 				goto oom;
@@ -222,8 +223,12 @@ oom:
 
 cJSON *store_list(struct store *s, const struct store_query *q)
 {
+	struct store_query query = *q;
+
 	store_lock(s);
-	cJSON *page = render_page(&s->listed, q);
+	if (s->search_mode == SEARCH_IGNORE)
+		query.search = NULL; /* the whole listing, paged in O(page) */
+	cJSON *page = render_page(&s->listed, &query, s->search_mode);
 	store_unlock(s);
 	return page;
 }
@@ -231,7 +236,7 @@ cJSON *store_list(struct store *s, const struct store_query *q)
 cJSON *store_list_inventory(struct store *s, const struct store_query *q)
 {
 	store_lock(s);
-	cJSON *page = render_page(&s->inventory, q);
+	cJSON *page = render_page(&s->inventory, q, SEARCH_CONTAINS);
 	store_unlock(s);
 	return page;
 }

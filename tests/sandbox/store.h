@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "gen.h"
+#include "search_mode.h"
 #include "timestamp.h"
 
 struct store;
@@ -28,8 +29,9 @@ enum store_result {
 struct store_config {
 	struct gen_config gen; /* strings are copied */
 	size_t numbers, sub_numbers, inventory_per_country;
-	int64_t cooldown_us; /* current dialect's pending_release period */
-	double balance;      /* pays for purchases */
+	int64_t cooldown_us;          /* current dialect's pending_release period */
+	double balance;               /* pays for purchases */
+	enum search_mode search_mode; /* how the listing matches ?search= */
 };
 
 /* Generates the initial state. Returns 0, -ENOMEM, or -EINVAL (bad config).
@@ -41,7 +43,7 @@ void store_destroy(struct store *s);
 
 /* A listing request. NULL strings mean "no filter"; page >= 1, per_page >= 1. */
 struct store_query {
-	const char *search;  /* substring of the e164 text ("+9180...") */
+	const char *search;  /* matched against the e164 text ("+9180..."): see store_list() */
 	const char *status;  /* exact status */
 	const char *country; /* exact country (inventory) */
 	uint64_t page, per_page;
@@ -50,10 +52,12 @@ struct store_query {
 /* One page of the account's listing: numbers of the main account and of its
  * sub-accounts (account_id "SA_..."), whatever their status except
  * "released", in ascending e164 order, as {"items","page","per_page","total"}.
+ * q->search is matched as the store's search mode says (store_search_mode).
  * O(page) without filters. Caller owns the result; NULL when out of memory. */
 cJSON *store_list(struct store *s, const struct store_query *q);
 
-/* One page of the inventory, same shape. Caller owns it; NULL on ENOMEM. */
+/* One page of the inventory, same shape; q->search always matches as
+ * SEARCH_CONTAINS. Caller owns it; NULL on ENOMEM. */
 cJSON *store_list_inventory(struct store *s, const struct store_query *q);
 
 enum release_mode {
@@ -127,5 +131,9 @@ void store_shrink(struct store *s, unsigned count);
 
 double store_balance(struct store *s);
 void store_set_balance(struct store *s, double balance);
+
+/* How the account's listing matches ?search= (not the inventory's). */
+enum search_mode store_search_mode(struct store *s);
+void store_set_search_mode(struct store *s, enum search_mode mode);
 
 #endif

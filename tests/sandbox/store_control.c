@@ -1,5 +1,5 @@
 /* The control API's side of the store: dumps, and edits made behind the
- * API's back (add, patch, remove, grow, shrink, balance). */
+ * API's back (add, patch, remove, grow, shrink, balance, search mode). */
 #include "store.h"
 
 #include <errno.h>
@@ -264,5 +264,20 @@ void store_set_balance(struct store *s, double balance)
 {
 	store_lock(s);
 	s->balance = balance;
+	store_unlock(s);
+}
+
+enum search_mode store_search_mode(struct store *s)
+{
+	store_lock(s);
+	enum search_mode mode = s->search_mode;
+	store_unlock(s);
+	return mode;
+}
+
+void store_set_search_mode(struct store *s, enum search_mode mode)
+{
+	store_lock(s);
+	s->search_mode = mode;
 	store_unlock(s);
 }

@@ -22,6 +22,7 @@ struct store {
 	int64_t next_expiry_us; /* earliest pending cooldown end; INT64_MAX if none */
 	uint32_t grown;         /* numbers added by grow faults so far */
 	double balance;
+	enum search_mode search_mode; /* the listing's ?search= matching */
 };
 
 /* Takes the lock and brings cooldowns up to date; returns the time used. */
