@@ -14,6 +14,7 @@
 #include "purchase.h"
 #include "release.h"
 #include "routing.h"
+#include "state.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -109,6 +110,10 @@ static int setup(struct vobizfs *fs, const struct options *o)
 		fprintf(stderr, "vobizfs: %s\n", err);
 		return ret;
 	}
+	if ((ret = state_open(fs->cfg.state_dir, fs->cfg.auth_id, &fs->state, err, sizeof(err)))) {
+		fprintf(stderr, "vobizfs: %s\n", err);
+		return ret;
+	}
 	fs->api = api_new(&fs->cfg, err, sizeof(err));
 	if (!fs->api) {
 		fprintf(stderr, "vobizfs: %s\n", err);
@@ -119,7 +124,7 @@ static int setup(struct vobizfs *fs, const struct options *o)
 		fprintf(stderr, "vobizfs: out of memory\n");
 		return -ENOMEM;
 	}
-	fs->releaser = releaser_new(&fs->cfg, fs->api, fs->catalog, fs->audit);
+	fs->releaser = releaser_new(&fs->cfg, fs->api, fs->catalog, fs->audit, fs->state);
 	fs->router = router_new(&fs->cfg, fs->api, fs->catalog, fs->audit);
 	fs->inventory = inventory_new(&fs->cfg, fs->api);
 	fs->purchaser = purchaser_new(&fs->cfg, fs->api, fs->catalog, fs->audit);
@@ -132,8 +137,13 @@ static int setup(struct vobizfs *fs, const struct options *o)
 	log_quiet(true);
 	ret = catalog_refresh_if_stale(fs->catalog, clock_deadline_in(fs->cfg.timeout_s));
 	log_quiet(false);
-	if (ret == 0)
-		return 0;
+	if (ret == 0) {
+		/* Releases a crash cut off are settled from this first listing. */
+		if ((ret = release_settle_unfinished(fs->releaser)))
+			fprintf(stderr, "vobizfs: cannot settle the releases recorded in %s: %s; not mounting\n",
+				fs->cfg.state_dir, strerror(-ret));
+		return ret;
+	}
 	api_last_failure(fs->api, err, sizeof(err));
 	if (ret == -EACCES)
 		fprintf(stderr, "vobizfs: %s refused the credentials of %s (%s); not mounting\n", fs->cfg.base_url,
@@ -153,6 +163,7 @@ static void teardown(struct vobizfs *fs)
 	catalog_free(fs->catalog);
 	api_free(fs->api);
 	audit_close(fs->audit);
+	state_close(fs->state);
 	config_free(&fs->cfg);
 }
 

@@ -7,6 +7,7 @@
 #include "audit.h"
 #include "catalog.h"
 #include "clock.h"
+#include "errmap.h"
 #include "number.h"
 #include "inventory.h"
 #include "purchase.h"
@@ -77,6 +78,20 @@ static void caller_of_request(struct caller *c)
 	if (fgets(c->comm, sizeof(c->comm), f))
 		c->comm[strcspn(c->comm, "\n")] = '\0';
 	fclose(f);
+}
+
+/* A refused attempt to put content on the mount (open for writing, create,
+ * truncate, write, link, rename): the releaser is told, so the unlink that
+ * such a tool tries next (cp -f) is not taken for a removal. */
+static int refuse_write(struct vobizfs *fs)
+{
+	struct caller caller;
+
+	if (fs->cfg.read_only)
+		return -EROFS;
+	caller_of_request(&caller);
+	release_note_refused_write(fs->releaser, &caller);
+	return -EPERM;
 }
 
 /* st_ino is not an identity here (libfuse numbers the nodes), but readdirplus
@@ -368,7 +383,7 @@ static int vfs_open(const char *path, struct fuse_file_info *fi)
 	if (tree_is_dir(node.kind))
 		return -EISDIR;
 	if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC))
-		return fs->cfg.read_only ? -EROFS : -EPERM;
+		return refuse_write(fs);
 	rec = calloc(1, sizeof(*rec));
 	if (!rec)
 		return -ENOMEM;
@@ -441,19 +456,17 @@ static int vfs_rename(const char *from, const char *to, unsigned int flags)
 	struct catalog *offers;
 	int ret;
 
-	if (resolve(fs, from, &src) || resolve(fs, to, &dst))
-		return -EPERM;
-	if (dst.kind != NODE_NUMBER || !tree_in_numbers(&dst) || strcmp(src.digits, dst.digits) ||
-	    (flags & ~RENAME_NOREPLACE))
-		return -EPERM;
+	if (resolve(fs, from, &src) || resolve(fs, to, &dst) || dst.kind != NODE_NUMBER || !tree_in_numbers(&dst) ||
+	    strcmp(src.digits, dst.digits) || (flags & ~RENAME_NOREPLACE))
+		return refuse_write(fs);
 	caller_of_request(&caller);
 	if (src.kind == NODE_NUMBER && src.filter.status == NUMBER_PENDING_RELEASE)
-		return release_cancel(fs->releaser, src.digits, &caller, op_deadline(fs));
+		return errmap_for_rename(release_cancel(fs->releaser, src.digits, &caller, op_deadline(fs)));
 	if (src.kind != NODE_OFFER)
-		return -EPERM;
+		return refuse_write(fs);
 	if ((ret = offers_of(fs, &src, &offers)))
-		return ret;
-	return purchase_number(fs->purchaser, offers, src.digits, &caller, op_deadline(fs));
+		return errmap_for_rename(ret);
+	return errmap_for_rename(purchase_number(fs->purchaser, offers, src.digits, &caller, op_deadline(fs)));
 }
 
 /* touch on a directory drops the cache: the next ls reads the account again. */
@@ -572,7 +585,7 @@ static int refuse(void)
 static int vfs_mknod(const char *path, mode_t mode, dev_t dev)
 {
 	(void)path, (void)mode, (void)dev;
-	return refuse();
+	return refuse_write(vfs());
 }
 
 static int vfs_mkdir(const char *path, mode_t mode)
@@ -590,19 +603,19 @@ static int vfs_rmdir(const char *path)
 static int vfs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 {
 	(void)path, (void)mode, (void)fi;
-	return refuse();
+	return refuse_write(vfs());
 }
 
 static int vfs_symlink(const char *target, const char *path)
 {
 	(void)target, (void)path;
-	return refuse();
+	return refuse_write(vfs());
 }
 
 static int vfs_link(const char *from, const char *to)
 {
 	(void)from, (void)to;
-	return refuse();
+	return refuse_write(vfs());
 }
 
 static int vfs_chmod(const char *path, mode_t mode, struct fuse_file_info *fi)
@@ -620,13 +633,13 @@ static int vfs_chown(const char *path, uid_t uid, gid_t gid, struct fuse_file_in
 static int vfs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 {
 	(void)path, (void)size, (void)fi;
-	return refuse();
+	return refuse_write(vfs());
 }
 
 static int vfs_write(const char *path, const char *buf, size_t size, off_t off, struct fuse_file_info *fi)
 {
 	(void)path, (void)buf, (void)size, (void)off, (void)fi;
-	return refuse();
+	return refuse_write(vfs());
 }
 
 static void *vfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)

@@ -16,12 +16,14 @@ struct inventory;
 struct purchaser;
 struct releaser;
 struct router;
+struct state;
 
 struct vobizfs {
 	struct config cfg;
 	struct api *api;
 	struct catalog *catalog;
 	struct audit *audit;
+	struct state *state; /* [release] state_dir */
 	struct releaser *releaser;
 	struct router *router;
 	struct inventory *inventory;

@@ -154,6 +154,7 @@ static int api_call(struct api *api, const char *method, const char *url, const 
 			struct api_error e;
 
 			apijson_parse_error(resp->body, resp->len, &e);
+			out->rate_limited = true;
 			if (resp->retry_after_ms >= 0)
 				delay = resp->retry_after_ms;
 			else if (e.retry_after_ms >= 0)

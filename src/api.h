@@ -34,6 +34,7 @@ struct api_outcome {
 	long http_status;             /* final status, or 0 when none arrived */
 	bool unknown;                 /* the request may have acted: verify before answering */
 	bool timed_out;               /* the deadline ended it */
+	bool rate_limited;            /* an attempt was answered 429 (and may have acted) */
 	struct release_answer answer; /* the 2xx body, when there was one */
 	char message[256];            /* the API's error message or the transport's reason */
 };

@@ -290,6 +290,28 @@ int catalog_facts(struct catalog *cat, const char *digits, struct number_facts *
 	return ret;
 }
 
+int catalog_witness(struct catalog *cat, const char *digits, char witness[E164_BUFSIZE])
+{
+	int best = -ENOENT;
+
+	pthread_mutex_lock(&cat->lock);
+	for (size_t i = 0; i < cat->table.count; i++) {
+		const struct number *n = cat->table.order[i];
+		int shared = 0;
+
+		if (!n || n->status != NUMBER_ACTIVE || !strcmp(n->digits, digits))
+			continue;
+		while (digits[shared] && digits[shared] == n->digits[shared])
+			shared++;
+		if (shared > best) {
+			best = shared;
+			memcpy(witness, n->digits, E164_BUFSIZE);
+		}
+	}
+	pthread_mutex_unlock(&cat->lock);
+	return best;
+}
+
 int catalog_record(struct catalog *cat, const char *digits, char **json, size_t *len)
 {
 	const struct number *n;

@@ -98,6 +98,12 @@ int catalog_patch(struct catalog *cat, const char *digits, const struct cJSON *p
  * the number with its digits.  Returns 0 or -ENOMEM. */
 int catalog_add(struct catalog *cat, struct number *n);
 
+/* A held number other than DIGITS sharing the longest prefix with it, copied
+ * into WITNESS: a number a narrow listing searched by that prefix must show.
+ * Returns the length of the shared prefix (0 when none is shared), or
+ * -ENOENT when the catalog holds no other number.  Thread-safe; no I/O. */
+int catalog_witness(struct catalog *cat, const char *digits, char witness[E164_BUFSIZE]);
+
 /* Seconds since the listing was fetched (-1: never) and its size. */
 void catalog_stats(struct catalog *cat, long *age_s, size_t *count);
 

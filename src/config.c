@@ -8,6 +8,7 @@
 #include <ini.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,13 +17,64 @@
 #include <unistd.h>
 
 #define DEFAULT_BASE_URL "https://api.vobiz.ai"
+#define ROOT_STATE_DIR "/var/lib/vobizfs"
 #define TOKEN_MAX 512
+
+/* How a setting's value is read, and where it goes. */
+enum setting_kind {
+	SET_STRING,     /* char *: any text */
+	SET_PATH,       /* char *: an absolute path */
+	SET_UINT,       /* unsigned in [min, max] */
+	SET_BOOL,       /* bool */
+	SET_GLOBS,      /* char **: a list; every occurrence adds to it */
+	SET_DIALECT,    /* enum api_dialect */
+	SET_FEE,        /* double >= 0, and has_max_monthly_fee */
+	SET_TOKEN,      /* char *: the secret */
+	SET_TOKEN_FILE, /* the loader's token_file, read once the file is parsed */
+};
+
+struct setting {
+	const char *section, *key;
+	enum setting_kind kind;
+	size_t field; /* offset in struct config */
+	unsigned min, max;
+};
+
+#define FIELD(name) offsetof(struct config, name)
+
+/* Every key vobizfs knows (DESIGN §5). */
+static const struct setting settings[] = {
+	{ "account", "auth_id", SET_STRING, FIELD(auth_id), 0, 0 },
+	{ "account", "auth_token", SET_TOKEN, FIELD(auth_token), 0, 0 },
+	{ "account", "auth_token_file", SET_TOKEN_FILE, 0, 0, 0 },
+	{ "api", "base_url", SET_STRING, FIELD(base_url), 0, 0 },
+	{ "api", "dialect", SET_DIALECT, FIELD(dialect), 0, 0 },
+	{ "api", "timeout", SET_UINT, FIELD(timeout_s), 1, 3600 },
+	{ "api", "ca_file", SET_STRING, FIELD(ca_file), 0, 0 },
+	{ "api", "parallel", SET_UINT, FIELD(parallel), 1, 64 },
+	{ "cache", "ttl", SET_UINT, FIELD(ttl_s), 0, 86400 },
+	{ "release", "read_only", SET_BOOL, FIELD(read_only), 0, 0 },
+	{ "release", "protect", SET_GLOBS, FIELD(protect), 0, 0 },
+	{ "release", "dry_run", SET_BOOL, FIELD(dry_run), 0, 0 },
+	{ "release", "immediate", SET_BOOL, FIELD(immediate), 0, 0 },
+	{ "release", "audit_log", SET_STRING, FIELD(audit_log), 0, 0 },
+	{ "release", "max_per_hour", SET_UINT, FIELD(max_per_hour), 0, 1000000 },
+	{ "release", "state_dir", SET_PATH, FIELD(state_dir), 0, 0 },
+	{ "purchase", "enabled", SET_BOOL, FIELD(purchase_enabled), 0, 0 },
+	{ "purchase", "max_monthly_fee", SET_FEE, FIELD(max_monthly_fee), 0, 0 },
+	{ "inventory", "max", SET_UINT, FIELD(inventory_max), 1, 100000 },
+};
+
+#define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
 
 /* Parsing state shared with the inih callback. */
 struct loader {
 	FILE *file;
-	int line;          /* lines read so far */
-	int overlong_line; /* first line longer than inih accepts, or 0 */
+	int line;            /* lines read so far: the one inih is handling */
+	int overlong_line;   /* first line longer than inih accepts, or 0 */
+	const char *linebuf; /* inih's line buffer, as last handed to read_line */
+	size_t linesize;
+	int first_line[NSETTINGS]; /* where each setting was first given, or 0 */
 	struct config *cfg;
 	char *token_file;
 	bool file_has_token;
@@ -122,16 +174,20 @@ static char *trim(char *s)
 	return s;
 }
 
-static int parse_protect(const char *value, char ***out)
+/* Add VALUE's comma-separated globs to the NULL-terminated *LIST (NULL for
+ * none yet); empty entries are skipped.  On failure *LIST is still a valid
+ * list, holding perhaps some of VALUE's globs: the caller refuses the file. */
+static int add_globs(char ***list, const char *value)
 {
 	char *copy = strdup(value), *save = NULL, *tok;
-	char **list = NULL;
 	size_t n = 0;
-	int ret = -ENOMEM;
+	int ret = 0;
 
 	if (!copy)
 		return -ENOMEM;
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	while (*list && (*list)[n])
+		n++;
+	for (tok = strtok_r(copy, ",", &save); tok && !ret; tok = strtok_r(NULL, ",", &save)) {
 		char *glob = trim(tok), **grown;
 
 		if (glob[0] == '+')
@@ -140,25 +196,21 @@ static int parse_protect(const char *value, char ***out)
 			continue;
 		if (!valid_glob(glob)) {
 			ret = -EINVAL;
-			goto fail;
+			break;
 		}
-		grown = realloc(list, (n + 2) * sizeof(*list));
-		if (!grown)
-			goto fail;
-		list = grown;
-		list[n] = strdup(glob);
-		list[n + 1] = NULL;
-		if (!list[n])
-			goto fail;
-		n++;
+		grown = realloc(*list, (n + 2) * sizeof(*grown));
+		if (!grown) {
+			ret = -ENOMEM;
+			break;
+		}
+		*list = grown;
+		grown[n] = strdup(glob);
+		grown[n + 1] = NULL;
+		if (!grown[n])
+			ret = -ENOMEM;
+		else
+			n++;
 	}
-	free(copy);
-	*out = list;
-	return 0;
-fail:
-	for (size_t i = 0; list && list[i]; i++)
-		free(list[i]);
-	free(list);
 	free(copy);
 	return ret;
 }
@@ -170,69 +222,51 @@ static void free_protect(char **list)
 	free(list);
 }
 
-/* Apply one "[section] key = value"; returns 0 or a negative errno. */
-static int apply_key(struct loader *ld, const char *section, const char *key, const char *value)
+static const struct setting *find_setting(const char *section, const char *key)
 {
-	struct config *c = ld->cfg;
+	for (size_t i = 0; i < NSETTINGS; i++)
+		if (!strcmp(section, settings[i].section) && !strcmp(key, settings[i].key))
+			return &settings[i];
+	return NULL;
+}
 
-#define IS(s, k) (!strcmp(section, s) && !strcmp(key, k))
-	if (IS("account", "auth_id"))
-		return replace_str(&c->auth_id, value);
-	if (IS("account", "auth_token")) {
-		ld->file_has_token = true;
-		wipe_free(c->auth_token);
-		c->auth_token = strdup(value);
-		return c->auth_token ? 0 : -ENOMEM;
-	}
-	if (IS("account", "auth_token_file"))
-		return replace_str(&ld->token_file, value);
-	if (IS("api", "base_url"))
-		return replace_str(&c->base_url, value);
-	if (IS("api", "dialect")) {
+/* Read VALUE into the setting S; returns 0 or a negative errno. */
+static int apply_setting(struct loader *ld, const struct setting *s, const char *value)
+{
+	void *field = (char *)ld->cfg + s->field;
+	char **text = field;
+
+	switch (s->kind) {
+	case SET_STRING:
+		return replace_str(text, value);
+	case SET_PATH:
+		return value[0] == '/' ? replace_str(text, value) : -EINVAL;
+	case SET_UINT:
+		return parse_uint(value, s->min, s->max, field);
+	case SET_BOOL:
+		return parse_bool(value, field);
+	case SET_GLOBS:
+		return add_globs(field, value);
+	case SET_DIALECT:
 		if (!strcmp(value, "legacy"))
-			c->dialect = API_DIALECT_LEGACY;
+			*(enum api_dialect *)field = API_DIALECT_LEGACY;
 		else if (!strcmp(value, "current"))
-			c->dialect = API_DIALECT_CURRENT;
+			*(enum api_dialect *)field = API_DIALECT_CURRENT;
 		else
 			return -EINVAL;
 		return 0;
+	case SET_FEE:
+		ld->cfg->has_max_monthly_fee = true;
+		return parse_fee(value, field);
+	case SET_TOKEN:
+		ld->file_has_token = true;
+		wipe_free(*text);
+		*text = strdup(value);
+		return *text ? 0 : -ENOMEM;
+	case SET_TOKEN_FILE:
+		return replace_str(&ld->token_file, value);
 	}
-	if (IS("api", "timeout"))
-		return parse_uint(value, 1, 3600, &c->timeout_s);
-	if (IS("api", "ca_file"))
-		return replace_str(&c->ca_file, value);
-	if (IS("api", "parallel"))
-		return parse_uint(value, 1, 64, &c->parallel);
-	if (IS("cache", "ttl"))
-		return parse_uint(value, 0, 86400, &c->ttl_s);
-	if (IS("release", "read_only"))
-		return parse_bool(value, &c->read_only);
-	if (IS("release", "protect")) {
-		char **list;
-		int ret = parse_protect(value, &list);
-
-		if (ret == 0) {
-			free_protect(c->protect);
-			c->protect = list;
-		}
-		return ret;
-	}
-	if (IS("release", "dry_run"))
-		return parse_bool(value, &c->dry_run);
-	if (IS("release", "immediate"))
-		return parse_bool(value, &c->immediate);
-	if (IS("release", "audit_log"))
-		return replace_str(&c->audit_log, value);
-	if (IS("purchase", "enabled"))
-		return parse_bool(value, &c->purchase_enabled);
-	if (IS("purchase", "max_monthly_fee")) {
-		c->has_max_monthly_fee = true;
-		return parse_fee(value, &c->max_monthly_fee);
-	}
-	if (IS("inventory", "max"))
-		return parse_uint(value, 1, 100000, &c->inventory_max);
-#undef IS
-	return -ENOENT;
+	return -EINVAL;
 }
 
 /* Only names that look like keys are echoed: a mangled line could hold a
@@ -244,23 +278,75 @@ static bool printable_name(const char *name)
 	return n > 0 && n <= 32 && strspn(name, "abcdefghijklmnopqrstuvwxyz_") == n;
 }
 
+/* Record the first error only: inih goes on after one, and reports the
+ * line of the first. */
+static int refuse(struct loader *ld, int ret, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int refuse(struct loader *ld, int ret, const char *fmt, ...)
+{
+	if (!ld->err[0]) {
+		va_list ap;
+
+		va_start(ap, fmt);
+		vsnprintf(ld->err, ld->errlen, fmt, ap);
+		va_end(ap);
+	}
+	return ret;
+}
+
+/* inih hands over an indented line that follows a key as a continuation of
+ * that key, under its own copy of the key's name; the key of a "key = value"
+ * line points into the line buffer read_line filled.  That is the only way to
+ * tell the two apart (the unit tests notice if an inih release changes it). */
+static bool is_continuation(const struct loader *ld, const char *key)
+{
+	uintptr_t k = (uintptr_t)key, line = (uintptr_t)ld->linebuf;
+
+	return k < line || k >= line + ld->linesize;
+}
+
+static int refuse_unknown(struct loader *ld, const char *section, const char *key)
+{
+	if (!section[0] && printable_name(key))
+		return refuse(ld, -ENOENT, "setting %s outside any [section]", key);
+	if (printable_name(section) && printable_name(key))
+		return refuse(ld, -ENOENT, "unknown setting [%s] %s", section, key);
+	return refuse(ld, -ENOENT, "unknown setting");
+}
+
+/* Read VALUE into S, and remember the line S was first given on. */
+static int take_value(struct loader *ld, const struct setting *s, const char *value)
+{
+	int ret = apply_setting(ld, s, value);
+
+	if (!ld->first_line[s - settings])
+		ld->first_line[s - settings] = ld->line;
+	if (ret == -EINVAL && s->kind == SET_PATH)
+		return refuse(ld, ret, "[%s] %s must be an absolute path", s->section, s->key);
+	if (ret == -EINVAL)
+		return refuse(ld, ret, "invalid value for [%s] %s", s->section, s->key);
+	if (ret)
+		return refuse(ld, ret, "out of memory");
+	return 0;
+}
+
+/* Settings are named in messages, values never (one could be the token).
+ * A list takes every occurrence; any other setting only one line. */
 static int on_ini_key(void *user, const char *section, const char *key, const char *value)
 {
 	struct loader *ld = user;
-	int ret = apply_key(ld, section, key, value);
+	const struct setting *s = find_setting(section, key);
+	int ret;
 
-	if (ld->err[0] && ret)
-		return 0; /* inih goes on after an error: keep the first one */
-	if (ret == -ENOENT && !section[0] && printable_name(key))
-		set_err(ld->err, ld->errlen, "setting %s outside any [section]", key);
-	else if (ret == -ENOENT && printable_name(section) && printable_name(key))
-		set_err(ld->err, ld->errlen, "unknown setting [%s] %s", section, key);
-	else if (ret == -ENOENT)
-		set_err(ld->err, ld->errlen, "unknown setting");
-	else if (ret == -EINVAL)
-		set_err(ld->err, ld->errlen, "invalid value for [%s] %s", section, key);
-	else if (ret)
-		set_err(ld->err, ld->errlen, "out of memory");
+	if (!s)
+		ret = refuse_unknown(ld, section, key);
+	else if (s->kind != SET_GLOBS && is_continuation(ld, key))
+		ret = refuse(ld, -EINVAL, "[%s] %s continues on an indented line, but only a list may span lines",
+			     section, key);
+	else if (s->kind != SET_GLOBS && ld->first_line[s - settings])
+		ret = refuse(ld, -EINVAL, "[%s] %s is set twice (first on line %d)", section, key,
+			     ld->first_line[s - settings]);
+	else
+		ret = take_value(ld, s, value);
 	return ret == 0;
 }
 
@@ -276,6 +362,8 @@ static char *read_line(char *str, int num, void *stream)
 	if (!fgets(str, num, ld->file))
 		return NULL;
 	ld->line++;
+	ld->linebuf = str;
+	ld->linesize = (size_t)num;
 	len = strlen(str);
 	if (len > 0 && str[len - 1] != '\n' && !feof(ld->file)) {
 		if (!ld->overlong_line)
@@ -386,6 +474,26 @@ static const char *default_path(char *buf, size_t len)
 	if (access("/etc/vobizfs.ini", F_OK) == 0)
 		return "/etc/vobizfs.ini";
 	return NULL;
+}
+
+int config_default_state_dir(uid_t euid, char **dir)
+{
+	const char *base = getenv("XDG_STATE_HOME"), *leaf = "/vobizfs";
+
+	if (euid == 0) {
+		base = ROOT_STATE_DIR;
+		leaf = "";
+	} else if (!base || base[0] != '/') {
+		base = getenv("HOME");
+		leaf = "/.local/state/vobizfs";
+		if (!base || base[0] != '/')
+			return -ENOENT;
+	}
+	if (asprintf(dir, "%s%s", base, leaf) < 0) {
+		*dir = NULL;
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 static int apply_env(struct loader *ld)
@@ -499,6 +607,7 @@ int config_load(struct config *cfg, const char *explicit_path, char *err, size_t
 		.timeout_s = 15,
 		.parallel = 8,
 		.ttl_s = 30,
+		.max_per_hour = 50,
 		.inventory_max = 1000,
 	};
 	err[0] = '\0';
@@ -515,6 +624,17 @@ int config_load(struct config *cfg, const char *explicit_path, char *err, size_t
 		goto fail;
 	if ((ret = apply_env(&ld)) || (ret = validate(cfg, err, errlen)))
 		goto fail;
+	if (!cfg->state_dir && (ret = config_default_state_dir(geteuid(), &cfg->state_dir))) {
+		if (ret == -ENOENT) {
+			set_err(err, errlen,
+				"no state directory: set [release] state_dir (neither XDG_STATE_HOME nor "
+				"HOME is an absolute path)");
+			ret = -EINVAL;
+		} else {
+			set_err(err, errlen, "out of memory");
+		}
+		goto fail;
+	}
 	free(ld.token_file);
 	return 0;
 fail:
@@ -540,5 +660,6 @@ void config_free(struct config *cfg)
 	free(cfg->ca_file);
 	free_protect(cfg->protect);
 	free(cfg->audit_log);
+	free(cfg->state_dir);
 	*cfg = (struct config){ 0 };
 }

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 enum api_dialect {
 	API_DIALECT_LEGACY,  /* DELETE .../numbers/919..., 204, final */
@@ -29,6 +30,8 @@ struct config {
 	bool dry_run;
 	bool immediate;
 	char *audit_log;
+	unsigned max_per_hour; /* releases in a rolling hour; 0 = no limit */
+	char *state_dir;       /* the budget and unsettled releases (never NULL once loaded) */
 
 	bool purchase_enabled;
 	bool has_max_monthly_fee;
@@ -40,12 +43,26 @@ struct config {
  * The file is EXPLICIT if not NULL, else $VOBIZFS_CONFIG, else
  * ~/.config/vobizfs/vobizfs.ini, else /etc/vobizfs.ini (the last two only if
  * they exist; running on the environment alone is allowed).
+ * A list setting ([release] protect) adds up: a repeated key, an indented
+ * continuation line and the same key in a repeated section each add to it.
+ * Any other setting is given once, on one line: a second occurrence is an
+ * error naming both lines, a continuation line one naming its line.
+ * state_dir, when not set, is config_default_state_dir(geteuid()); it is not
+ * created here.
  * Refuses, among others: unknown keys, bad values, a file holding auth_token
  * (or an auth_token_file) readable by group or others, http:// to a host that
- * is not loopback, a missing auth_id or token.
+ * is not loopback, a missing auth_id or token, a relative state_dir.
  * Returns 0, or a negative errno with a one-line reason (never containing the
  * token) in ERR.  On failure CFG holds nothing that needs freeing. */
 int config_load(struct config *cfg, const char *explicit_path, char *err, size_t errlen);
+
+/* The state directory used when [release] state_dir is not set, for a process
+ * whose effective user is EUID: /var/lib/vobizfs for root; otherwise
+ * $XDG_STATE_HOME/vobizfs when that variable is an absolute path, else
+ * $HOME/.local/state/vobizfs when HOME is.  Reads the environment, so it is
+ * not safe against a concurrent setenv().  Returns 0 with a string the caller
+ * frees in *DIR, -ENOENT when no directory can be formed, or -ENOMEM. */
+int config_default_state_dir(uid_t euid, char **dir);
 
 /* True when the glob list in CFG protects DIGITS from release.  Thread-safe. */
 bool config_is_protected(const struct config *cfg, const char *digits);

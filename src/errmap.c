@@ -26,6 +26,19 @@ int errmap_http_status(long status)
 	}
 }
 
+int errmap_for_rename(int err)
+{
+	switch (err) {
+	case -EINVAL:
+	case -ENOSYS:
+	case -ENOTSUP:
+	case -EXDEV:
+		return -EPERM;
+	default:
+		return err;
+	}
+}
+
 const char *errmap_name(int err)
 {
 	static const struct {
@@ -39,6 +52,7 @@ const char *errmap_name(int err)
 		{ EEXIST, "EEXIST" }, { EINVAL, "EINVAL" },
 		{ EROFS, "EROFS" },   { ETIMEDOUT, "ETIMEDOUT" },
 		{ ENOSYS, "ENOSYS" }, { ECONNREFUSED, "ECONNREFUSED" },
+		{ EDQUOT, "EDQUOT" },
 	};
 
 	err = abs(err);

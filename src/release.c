@@ -1,15 +1,22 @@
 /* release.c — the guarded release.  The order of the checks is the safety
- * argument: refuse what may not be sent, write the intent, send once, and
- * when the answer is lost, look before reporting. */
+ * argument: refuse what may not be sent (read-only, not a deliberate removal,
+ * protected, over budget), write the intent and the unsettled mark, send
+ * once, and when the answer is lost, look before reporting — also after a
+ * crash, at the next mount, and before any later release of that number. */
 #include "release.h"
 
 #include "api.h"
+#include "budget.h"
 #include "catalog.h"
 #include "clock.h"
 #include "config.h"
 #include "errmap.h"
 #include "listing.h"
 #include "log.h"
+#include "removal.h"
+#include "settle.h"
+#include "state.h"
+#include "timefmt.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -18,23 +25,34 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_IN_FLIGHT 64
+#define MAX_DOUBTFUL 256
+#define UNSETTLED_FILE "unsettled"
 
 struct releaser {
 	const struct config *cfg;
 	struct api *api;
 	struct catalog *catalog;
 	struct audit *audit;
+	struct state *state;
+	struct budget *budget;
+	struct removal_guard *guard;
 
-	pthread_mutex_t lock; /* guards in_flight */
+	pthread_mutex_t lock; /* guards in_flight and doubtful */
 	pthread_cond_t done;
 	char in_flight[MAX_IN_FLIGHT][E164_BUFSIZE]; /* "" = free slot */
+	/* Numbers an earlier release of which may still take effect (its answer
+	 * was lost, or a crash cut it off, and the listing still showed them):
+	 * their next release looks at the listing first. */
+	char doubtful[MAX_DOUBTFUL][E164_BUFSIZE]; /* "" = free slot */
 
 	atomic_ulong released, refused, failed, dry_runs, cancelled;
 };
 
-struct releaser *releaser_new(const struct config *cfg, struct api *api, struct catalog *catalog, struct audit *audit)
+struct releaser *releaser_new(const struct config *cfg, struct api *api, struct catalog *catalog, struct audit *audit,
+			      struct state *state)
 {
 	struct releaser *r = calloc(1, sizeof(*r));
 	pthread_condattr_t attr;
@@ -45,6 +63,15 @@ struct releaser *releaser_new(const struct config *cfg, struct api *api, struct 
 	r->api = api;
 	r->catalog = catalog;
 	r->audit = audit;
+	r->state = state;
+	r->budget = budget_new(state, cfg->max_per_hour);
+	r->guard = removal_guard_new();
+	if (!r->budget || !r->guard) {
+		budget_free(r->budget);
+		removal_guard_free(r->guard);
+		free(r);
+		return NULL;
+	}
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -59,6 +86,8 @@ void releaser_free(struct releaser *r)
 		return;
 	pthread_cond_destroy(&r->done);
 	pthread_mutex_destroy(&r->lock);
+	removal_guard_free(r->guard);
+	budget_free(r->budget);
 	free(r);
 }
 
@@ -113,27 +142,104 @@ static void audit_result(struct releaser *r, const char *action, const char *dig
 	audit_outcome(r->audit, action, digits, caller, r->cfg->dry_run, http_status, err, message);
 }
 
-/* The answer was lost: read the number's state from a fresh, narrow listing.
- * Returns its status, NUMBER_RELEASED when it is not listed, or a negative
- * errno when the listing cannot be read either. */
-static int observe(struct releaser *r, const char *digits, int64_t deadline)
+/* The doubtful set: numbers whose next release must look first. */
+static void set_doubtful(struct releaser *r, const char *digits, bool doubtful)
 {
-	struct number *n;
-	int ret = listing_lookup(r->api, digits, deadline, &n);
+	int free_slot = -1;
 
-	if (ret)
-		return ret;
-	ret = n ? (int)n->status : (int)NUMBER_RELEASED;
-	free(n);
-	return ret;
+	pthread_mutex_lock(&r->lock);
+	for (int i = 0; i < MAX_DOUBTFUL; i++) {
+		if (!strcmp(r->doubtful[i], digits)) {
+			if (!doubtful)
+				r->doubtful[i][0] = '\0';
+			goto out;
+		}
+		if (free_slot < 0 && !r->doubtful[i][0])
+			free_slot = i;
+	}
+	if (doubtful && free_slot >= 0)
+		snprintf(r->doubtful[free_slot], E164_BUFSIZE, "%s", digits);
+	else if (doubtful) /* full: the whole catalog must then be doubted */
+		catalog_invalidate(r->catalog);
+out:
+	pthread_mutex_unlock(&r->lock);
 }
 
-/* Time kept back from the request for a possible re-read of the listing. */
+static bool is_doubtful(struct releaser *r, const char *digits)
+{
+	bool found = false;
+
+	pthread_mutex_lock(&r->lock);
+	for (int i = 0; i < MAX_DOUBTFUL && !found; i++)
+		found = !strcmp(r->doubtful[i], digits);
+	pthread_mutex_unlock(&r->lock);
+	return found;
+}
+
+/* The unsettled journal (state directory): a release is marked before its
+ * request leaves and unmarked once its outcome is known, so a crash in
+ * between is settled at the next mount. */
+struct journal_edit {
+	const char *digits;
+	bool add;
+	bool found; /* out */
+};
+
+static int edit_journal(struct state_records *recs, void *arg)
+{
+	struct journal_edit *e = arg;
+	struct state_record rec = { .when_ms = state_now_ms(), .action = "release" };
+
+	for (size_t i = 0; i < recs->count; i++)
+		if (!strcmp(recs->v[i].number, e->digits)) {
+			e->found = true;
+			if (e->add)
+				return 0;
+			state_records_remove(recs, i);
+			return 1;
+		}
+	if (!e->add)
+		return 0;
+	snprintf(rec.number, sizeof(rec.number), "%s", e->digits);
+	return state_records_append(recs, &rec) ? -ENOMEM : 1;
+}
+
+static int mark_unsettled(struct releaser *r, const char *digits)
+{
+	struct journal_edit e = { .digits = digits, .add = true };
+
+	return state_edit(r->state, UNSETTLED_FILE, edit_journal, &e);
+}
+
+static void mark_settled(struct releaser *r, const char *digits)
+{
+	struct journal_edit e = { .digits = digits, .add = false };
+
+	state_edit(r->state, UNSETTLED_FILE, edit_journal, &e);
+}
+
+/* Time kept back from the request for a look at the listing, and the least
+ * such a look gets even when the deadline is spent (a pause, a slow answer):
+ * an unknown outcome is never reported without looking. */
 static int64_t verify_reserve_ms(const struct config *cfg)
 {
 	int64_t reserve = (int64_t)cfg->timeout_s * 1000 / 3;
 
-	return reserve > 5000 ? 5000 : reserve;
+	return reserve > 5000 ? 5000 : reserve < 1000 ? 1000 : reserve;
+}
+
+/* DIGITS's state from a listing that would show it, given at least the
+ * verification reserve past DEADLINE. */
+static int observe(struct releaser *r, const char *digits, int64_t deadline)
+{
+	int64_t floor = clock_now_ms() + verify_reserve_ms(r->cfg);
+
+	return settle_observe(r->api, r->catalog, r->cfg->parallel, digits, deadline > floor ? deadline : floor);
+}
+
+static const char *state_name(int state)
+{
+	return state == NUMBER_RELEASED ? "released" : state == NUMBER_PENDING_RELEASE ? "pending release" : "held";
 }
 
 /* Reflect what became of DIGITS in the catalog at once. */
@@ -159,54 +265,166 @@ out:
 	cJSON_Delete(patch);
 }
 
-/* The network part of a release, after the guards.  Fills *STATUS. */
-static int send_release(struct releaser *r, const char *digits, int64_t deadline, long *status, char *message,
-			size_t msglen)
+/* What a release came to, for the audit line and the budget. */
+struct attempt {
+	long http_status;
+	bool sent_nothing_released; /* the API provably did not release it */
+	char message[256];
+};
+
+/* The answer was lost: look before answering.  Returns 0 when the listing
+ * shows the number released or pending, else RET (still held) or -EIO. */
+static int settle_lost_answer(struct releaser *r, const char *digits, int ret, int64_t deadline, struct attempt *a)
+{
+	int seen;
+
+	log_warn("release of %s: outcome unknown (%s); reading the listing to find out", digits, a->message);
+	seen = observe(r, digits, deadline);
+	if (seen < 0) {
+		log_error("release of %s: outcome unknown and no listing could be read; it is not sent again, and "
+			  "its next release looks first",
+			  digits);
+		set_doubtful(r, digits, true);
+		catalog_invalidate(r->catalog);
+		return ret == -ETIMEDOUT ? ret : -EIO;
+	}
+	mark_settled(r, digits);
+	if (seen == NUMBER_ACTIVE) {
+		log_warn("release of %s: the number is still held", digits);
+		snprintf(a->message, sizeof(a->message), "answer lost; listing shows the number still held");
+		set_doubtful(r, digits, true); /* the request may still be applied */
+		return -EIO;
+	}
+	log_info("release of %s: the listing shows it %s", digits, state_name(seen));
+	snprintf(a->message, sizeof(a->message), "answer lost; listing shows the number %s", state_name(seen));
+	record_status(r, digits, (enum number_status)seen, NULL);
+	return 0;
+}
+
+/* The network part of a release, after the guards. */
+static int send_release(struct releaser *r, const char *digits, int64_t deadline, struct attempt *a)
 {
 	struct api_outcome out;
-	int ret, seen;
+	int ret;
 
 	ret = api_release(r->api, digits, r->cfg->immediate, deadline - verify_reserve_ms(r->cfg), &out);
-	*status = out.http_status;
-	snprintf(message, msglen, "%s", out.message);
+	a->http_status = out.http_status;
+	snprintf(a->message, sizeof(a->message), "%s", out.message);
 	if (ret == 0) {
 		bool pending = !strcmp(out.answer.status, "pending_release");
 
+		mark_settled(r, digits);
 		record_status(r, digits, pending ? NUMBER_PENDING_RELEASE : NUMBER_RELEASED, &out.answer);
 		return 0;
 	}
-	if (ret == -ENOENT) {
+	if (out.unknown)
+		return settle_lost_answer(r, digits, ret, deadline, a);
+	mark_settled(r, digits);
+	if (ret == -ENOENT && out.rate_limited) {
+		/* A 429 whose request was acted on, then 404 for the retry. */
+		log_info("release of %s: 404 after a 429: the number was released", digits);
+		snprintf(a->message, sizeof(a->message), "404 after 429: the number was released");
 		record_status(r, digits, NUMBER_RELEASED, NULL);
-		return ret;
+		return 0;
 	}
-	if (!out.unknown)
-		return ret;
+	if (ret == -ENOENT)
+		record_status(r, digits, NUMBER_RELEASED, NULL);
+	a->sent_nothing_released = ret != -ENOENT;
+	return ret;
+}
 
-	log_warn("release of %s: outcome unknown (%s); reading the listing to find out", digits, out.message);
-	seen = observe(r, digits, deadline);
+/* An earlier release of DIGITS may have taken effect: look before sending.
+ * Returns 0 (released or pending: nothing to send), 1 (held: send), or a
+ * negative errno (no listing: nothing may be sent). */
+static int look_first(struct releaser *r, const char *digits, int64_t deadline, struct attempt *a)
+{
+	int seen = observe(r, digits, deadline - verify_reserve_ms(r->cfg));
+
 	if (seen < 0) {
-		log_error("release of %s: outcome unknown and the listing cannot be read; not retrying", digits);
-		catalog_invalidate(r->catalog);
-		return ret;
+		log_error("release of %s: an earlier release's outcome is unknown and no listing could be read; "
+			  "not sending another DELETE",
+			  digits);
+		snprintf(a->message, sizeof(a->message), "an earlier release's outcome is unknown; nothing sent");
+		return -EIO;
 	}
-	if (seen == NUMBER_ACTIVE) {
-		log_warn("release of %s: the number is still held", digits);
-		return ret;
-	}
-	log_info("release of %s: the listing shows it %s", digits,
-		 seen == NUMBER_RELEASED ? "released" : "pending release");
-	snprintf(message, msglen, "answer lost; listing shows the number %s",
-		 seen == NUMBER_RELEASED ? "released" : "pending release");
+	set_doubtful(r, digits, false);
+	mark_settled(r, digits);
+	if (seen == NUMBER_ACTIVE)
+		return 1;
+	log_info("release of %s: an earlier attempt took effect (%s); nothing sent", digits, state_name(seen));
+	snprintf(a->message, sizeof(a->message), "an earlier attempt took effect: %s; nothing sent", state_name(seen));
 	record_status(r, digits, (enum number_status)seen, NULL);
 	return 0;
+}
+
+/* The account that owns DIGITS, from its record ("" when unknown). */
+static void owner_of(struct releaser *r, const char *digits, char *owner, size_t len)
+{
+	const cJSON *id;
+	cJSON *record;
+	size_t json_len;
+	char *json;
+
+	owner[0] = '\0';
+	if (catalog_record(r->catalog, digits, &json, &json_len))
+		return;
+	record = cJSON_ParseWithLength(json, json_len);
+	id = cJSON_GetObjectItemCaseSensitive(record, "account_id");
+	if (cJSON_IsString(id))
+		snprintf(owner, len, "%s", id->valuestring);
+	cJSON_Delete(record);
+	free(json);
+}
+
+/* A dry run says what the real run would do: a number of another account
+ * (a sub-account's, listed to its main account) would be refused. */
+static int dry_run(struct releaser *r, const char *digits, const struct caller *caller)
+{
+	char owner[128], message[256];
+
+	owner_of(r, digits, owner, sizeof(owner));
+	atomic_fetch_add(&r->dry_runs, 1);
+	if (owner[0] && strcmp(owner, r->cfg->auth_id)) {
+		log_info("dry run: release of %s would be refused (owned by %s)", digits, owner);
+		snprintf(message, sizeof(message), "dry run: would be refused (owned by %s); no request sent", owner);
+		audit_result(r, "release", digits, caller, 0, -EACCES, message);
+		return -EACCES;
+	}
+	log_info("dry run: would release %s (requested by %s, pid %d)", digits, caller->comm, (int)caller->pid);
+	audit_result(r, "release", digits, caller, 0, 0, "dry run: no request sent");
+	return 0;
+}
+
+/* A refusal before anything is sent: logged, audited, counted. */
+static int refuse(struct releaser *r, const char *digits, const struct caller *caller, int err, const char *why)
+{
+	log_warn("release of %s refused: %s (requested by %s, pid %d)", digits, why, caller->comm, (int)caller->pid);
+	audit_result(r, "release", digits, caller, 0, err, why);
+	atomic_fetch_add(&r->refused, 1);
+	return err;
+}
+
+static int over_budget(struct releaser *r, const char *digits, const struct caller *caller, time_t frees_at)
+{
+	char why[256], when[32];
+	long wait = (long)(frees_at - time(NULL));
+
+	timefmt_format_utc(frees_at, when, sizeof(when));
+	snprintf(
+	    why, sizeof(why),
+	    "[release] max_per_hour = %u releases in the last hour reached; the next one frees up at %s (in %ld s)",
+	    r->cfg->max_per_hour, when, wait > 0 ? wait : 0);
+	return refuse(r, digits, caller, -EDQUOT, why);
 }
 
 int release_number(struct releaser *r, const char *digits, const struct caller *caller, int64_t deadline)
 {
 	struct catalog_filter held = { .status = NUMBER_ACTIVE };
+	struct attempt a = { 0 };
 	struct number_info info;
-	char message[256] = "";
-	long status = 0;
+	char why[160];
+	int64_t ticket = 0;
+	time_t frees_at;
 	int ret, slot;
 
 	if (r->cfg->read_only) {
@@ -215,40 +433,93 @@ int release_number(struct releaser *r, const char *digits, const struct caller *
 	}
 	if (!e164_is_digits(digits))
 		return -ENOENT;
-	if (config_is_protected(r->cfg, digits)) {
-		log_warn("release of %s refused: the number is protected by [release] protect", digits);
-		audit_result(r, "release", digits, caller, 0, -EPERM, "protected");
-		atomic_fetch_add(&r->refused, 1);
-		return -EPERM;
-	}
+	if (!removal_is_deliberate(r->guard, caller, why, sizeof(why)))
+		return refuse(r, digits, caller, -EPERM, why);
+	if (config_is_protected(r->cfg, digits))
+		return refuse(r, digits, caller, -EPERM, "the number is protected by [release] protect");
 	if ((ret = claim(r, digits, deadline, &slot)))
 		return ret;
 	if (catalog_find(r->catalog, digits, &held, &info) < 0) {
 		ret = -ENOENT; /* released meanwhile, perhaps by the call we waited for */
 		goto out;
 	}
-	ret = audit_intent(r->audit, "release", digits, caller, r->cfg->dry_run);
-	if (ret) {
-		log_error("release of %s refused: the intent could not be audited", digits);
-		atomic_fetch_add(&r->refused, 1);
-		ret = -EIO;
-		goto out;
-	}
 	if (r->cfg->dry_run) {
-		log_info("dry run: would release %s (requested by %s, pid %d)", digits, caller->comm, (int)caller->pid);
-		audit_result(r, "release", digits, caller, 0, 0, "dry run: no request sent");
-		atomic_fetch_add(&r->dry_runs, 1);
-		ret = 0;
+		ret = audit_intent(r->audit, "release", digits, caller, true) ? -EIO : dry_run(r, digits, caller);
 		goto out;
 	}
-	ret = send_release(r, digits, deadline, &status, message, sizeof(message));
-	audit_result(r, "release", digits, caller, status, ret, message[0] ? message : NULL);
+	if (is_doubtful(r, digits) && (ret = look_first(r, digits, deadline, &a)) <= 0) {
+		audit_result(r, "release", digits, caller, 0, ret, a.message);
+		atomic_fetch_add(ret == 0 ? &r->released : &r->failed, 1);
+		goto out;
+	}
+	ret = budget_take(r->budget, digits, &ticket, &frees_at);
+	if (ret == -EDQUOT) {
+		ret = over_budget(r, digits, caller, frees_at);
+		goto out;
+	}
+	if (ret) {
+		ret = refuse(r, digits, caller, -EIO, "the release budget in state_dir cannot be read or recorded");
+		goto out;
+	}
+	if (audit_intent(r->audit, "release", digits, caller, false) || mark_unsettled(r, digits)) {
+		budget_give_back(r->budget, digits, ticket);
+		ret = refuse(r, digits, caller, -EIO, "the intent could not be recorded (audit log or state_dir)");
+		goto out;
+	}
+	ret = send_release(r, digits, deadline, &a);
+	if (a.sent_nothing_released)
+		budget_give_back(r->budget, digits, ticket);
+	audit_result(r, "release", digits, caller, a.http_status, ret, a.message[0] ? a.message : NULL);
 	atomic_fetch_add(ret == 0 ? &r->released : &r->failed, 1);
 	if (ret == 0)
 		log_info("released %s (requested by %s, pid %d)", digits, caller->comm, (int)caller->pid);
 out:
 	unclaim(r, slot);
 	return ret;
+}
+
+void release_note_refused_write(struct releaser *r, const struct caller *caller)
+{
+	removal_note_refused_write(r->guard, caller);
+}
+
+int release_budget(struct releaser *r, unsigned *used, unsigned *limit)
+{
+	return budget_usage(r->budget, used, limit);
+}
+
+/* Settle one journal entry from the listing just read at mount. */
+static int settle_at_mount(struct state_records *recs, void *arg)
+{
+	struct releaser *r = arg;
+	const struct caller self = { .uid = getuid(), .pid = getpid(), .comm = "vobizfs" };
+	const struct catalog_filter held = { .status = NUMBER_ACTIVE };
+	const struct catalog_filter pending = { .status = NUMBER_PENDING_RELEASE };
+	struct number_info info;
+
+	for (size_t i = 0; i < recs->count; i++) {
+		const char *digits = recs->v[i].number;
+		const char *outcome = "settled at mount: released";
+		int err = 0;
+
+		if (catalog_find(r->catalog, digits, &held, &info) == 0) {
+			outcome = "settled at mount: still held";
+			err = -EIO;
+			set_doubtful(r, digits, true); /* the cut-off request may still be applied */
+		} else if (catalog_find(r->catalog, digits, &pending, &info) == 0) {
+			outcome = "settled at mount: pending_release";
+		}
+		log_warn("an earlier release of %s was cut off (intent at %lld ms); %s", digits,
+			 (long long)recs->v[i].when_ms, outcome);
+		audit_result(r, recs->v[i].action, digits, &self, 0, err, outcome);
+	}
+	recs->count = 0;
+	return 1;
+}
+
+int release_settle_unfinished(struct releaser *r)
+{
+	return state_edit(r->state, UNSETTLED_FILE, settle_at_mount, r);
 }
 
 int release_cancel(struct releaser *r, const char *digits, const struct caller *caller, int64_t deadline)

@@ -1,7 +1,8 @@
 /* release.h — releasing a number, and cancelling a pending release, with
- * every guard around the paid, permanent API call: read-only, protect,
- * dry-run, the audit trail, one request per number at a time, and the
- * re-read of the listing when the API's answer was lost. */
+ * every guard around the paid, permanent API call: read-only, deliberate
+ * removals only, protect, the hourly budget, dry-run, the audit trail, one
+ * request per number at a time, and the look at the listing when the API's
+ * answer was lost (also after a crash). */
 #ifndef VOBIZFS_RELEASE_H
 #define VOBIZFS_RELEASE_H
 
@@ -13,16 +14,20 @@ struct api;
 struct catalog;
 struct config;
 struct releaser;
+struct state;
 
-/* A releaser over CFG, API, CATALOG and AUDIT (may be NULL), all of which
- * must outlive it.  Returns NULL when out of memory. */
-struct releaser *releaser_new(const struct config *cfg, struct api *api, struct catalog *catalog, struct audit *audit);
+/* A releaser over CFG, API, CATALOG, AUDIT (may be NULL) and STATE (the
+ * budget and the unsettled releases), all of which must outlive it.
+ * Returns NULL when out of memory. */
+struct releaser *releaser_new(const struct config *cfg, struct api *api, struct catalog *catalog, struct audit *audit,
+			      struct state *state);
 void releaser_free(struct releaser *r);
 
 /* What the releaser has done since creation. */
 struct release_counters {
 	unsigned long released; /* released or pending release (dry runs excluded) */
-	unsigned long refused;  /* stopped by read-only, protect, or a missing audit */
+	unsigned long refused;  /* stopped before sending: read-only, not deliberate,
+				   protect, budget, a missing audit */
 	unsigned long failed;   /* the API refused, or the outcome stayed unknown */
 	unsigned long dry_runs;
 	unsigned long cancelled; /* pending releases cancelled */
@@ -33,12 +38,30 @@ void release_counters(struct releaser *r, struct release_counters *out);
 
 /* Release the held number DIGITS for CALLER before DEADLINE.
  * Returns 0 when the number is released (or, in the current dialect, pending
- * release), or: -EROFS read-only; -EPERM protected; -ENOENT not held (also
- * for the loser of two concurrent releases of one number); -EACCES refused;
- * -EAGAIN still rate limited; -EIO / -ETIMEDOUT when the number is still held
- * or its fate could not be learnt.  Never sends a second DELETE for one call.
- * Thread-safe. */
+ * release), or: -EROFS read-only; -EPERM protected, or CALLER is not making
+ * a deliberate removal (removal.h); -EDQUOT the hourly budget is spent;
+ * -ENOENT not held (also for the loser of two concurrent releases of one
+ * number); -EACCES refused (a dry run: would be refused); -EAGAIN still rate
+ * limited; -EIO / -ETIMEDOUT when the number is still held or its fate could
+ * not be learnt.  Never sends a second DELETE for one call, nor one for a
+ * number whose earlier release may still take effect without looking at the
+ * listing first.  An unknown outcome is always looked up, given a short
+ * grace past DEADLINE when it is spent.  Thread-safe. */
 int release_number(struct releaser *r, const char *digits, const struct caller *caller, int64_t deadline);
+
+/* CALLER's write, create or rename on the mount was refused: an unlink by
+ * the same process in the next moments is that tool's fallback, not a
+ * removal.  Thread-safe. */
+void release_note_refused_write(struct releaser *r, const struct caller *caller);
+
+/* The releases counted in the last hour and [release] max_per_hour (0: no
+ * limit).  Returns 0 or -EIO.  Thread-safe. */
+int release_budget(struct releaser *r, unsigned *used, unsigned *limit);
+
+/* At mount, after the first listing: settle every release a crash cut off
+ * (marked unsettled in the state directory) from that listing, with one
+ * audit outcome and one log line each.  Returns 0 or a negative errno. */
+int release_settle_unfinished(struct releaser *r);
 
 /* Cancel the pending release of DIGITS (current dialect).  Returns 0 when it
  * is held again; errors as above (-ENOENT when it is not pending). */

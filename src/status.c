@@ -11,6 +11,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* "budget": {"max_per_hour", "used", "left"}; left is null without a
+ * limit, and the whole object null when the state cannot be read. */
+static bool add_budget(cJSON *releases, struct releaser *releaser)
+{
+	unsigned used, limit;
+	cJSON *b;
+
+	if (release_budget(releaser, &used, &limit))
+		return cJSON_AddNullToObject(releases, "budget") != NULL;
+	b = cJSON_AddObjectToObject(releases, "budget");
+	return b && cJSON_AddNumberToObject(b, "max_per_hour", limit) && cJSON_AddNumberToObject(b, "used", used) &&
+	       (limit ? cJSON_AddNumberToObject(b, "left", used < limit ? limit - used : 0)
+		      : cJSON_AddNullToObject(b, "left"));
+}
+
 static bool add_counters(cJSON *root, struct api *api, struct releaser *releaser)
 {
 	struct api_counters ac;
@@ -24,7 +39,7 @@ static bool add_counters(cJSON *root, struct api *api, struct releaser *releaser
 	    !cJSON_AddNumberToObject(o, "errors", (double)ac.failures))
 		return false;
 	o = cJSON_AddObjectToObject(root, "releases");
-	return o && cJSON_AddNumberToObject(o, "released", (double)rc.released) &&
+	return o && add_budget(o, releaser) && cJSON_AddNumberToObject(o, "released", (double)rc.released) &&
 	       cJSON_AddNumberToObject(o, "failed", (double)rc.failed) &&
 	       cJSON_AddNumberToObject(o, "refused", (double)rc.refused) &&
 	       cJSON_AddNumberToObject(o, "dry_run", (double)rc.dry_runs) &&

@@ -109,6 +109,8 @@ ctl() {
 # write_config [EXTRA-INI-LINES...]: the mount's config file, mode 0600.
 write_config() {
 	{
+		echo "[release]" # first, so the lines given below keep their sections
+		echo "state_dir = $T/state"
 		echo "[account]"
 		echo "auth_id = $AUTH_ID"
 		echo "auth_token = $TOKEN"

@@ -1,6 +1,7 @@
 /* test_config.c — the config loader (DESIGN §5): file precedence, environment
- * overrides, defaults, validation of every key, the private-file rule for the
- * token, and the promise that the token never shows in an error message. */
+ * overrides, defaults, validation of every key, lists that add up and settings
+ * given once, the private-file rule for the token, and the promise that the
+ * token never shows in an error message. */
 #include "config.h"
 
 #include <errno.h>
@@ -20,8 +21,9 @@
 #define TOKEN "Tk9-xyzzy-PLUGH-4471-secret"
 #define MINIMAL "[account]\nauth_id = MA_TEST01\nauth_token = " TOKEN "\n"
 
-static const char *const env_names[] = { "HOME", "VOBIZFS_CONFIG", "VOBIZ_AUTH_ID", "VOBIZ_AUTH_TOKEN",
-					 "VOBIZ_BASE_URL" };
+static const char *const env_names[] = {
+	"HOME", "VOBIZFS_CONFIG", "VOBIZ_AUTH_ID", "VOBIZ_AUTH_TOKEN", "VOBIZ_BASE_URL", "XDG_STATE_HOME",
+};
 enum { NENV = sizeof(env_names) / sizeof(env_names[0]) };
 
 struct fixture {
@@ -153,6 +155,9 @@ static void defaults(void **state)
 	assert_false(f->cfg.dry_run);
 	assert_false(f->cfg.immediate);
 	assert_null(f->cfg.audit_log);
+	assert_int_equal(f->cfg.max_per_hour, 50);
+	assert_non_null(f->cfg.state_dir);
+	assert_true(f->cfg.state_dir[0] == '/');
 	assert_false(f->cfg.purchase_enabled);
 	assert_false(f->cfg.has_max_monthly_fee);
 	assert_int_equal(f->cfg.inventory_max, 1000);
@@ -181,6 +186,8 @@ static void every_key_parsed(void **state)
 				      "dry_run = on\n"
 				      "immediate = TRUE\n"
 				      "audit_log = /var/log/vobizfs-audit.jsonl\n"
+				      "max_per_hour = 7\n"
+				      "state_dir = /srv/vobizfs-state\n"
 				      "[purchase]\n"
 				      "enabled = 1\n"
 				      "max_monthly_fee = 1250.5\n"
@@ -202,6 +209,8 @@ static void every_key_parsed(void **state)
 	assert_true(f->cfg.dry_run);
 	assert_true(f->cfg.immediate);
 	assert_string_equal(f->cfg.audit_log, "/var/log/vobizfs-audit.jsonl");
+	assert_int_equal(f->cfg.max_per_hour, 7);
+	assert_string_equal(f->cfg.state_dir, "/srv/vobizfs-state");
 	assert_true(f->cfg.purchase_enabled);
 	assert_true(f->cfg.has_max_monthly_fee);
 	assert_true(f->cfg.max_monthly_fee == 1250.5);
@@ -219,7 +228,7 @@ static void booleans(void **state)
 		snprintf(text, sizeof(text), MINIMAL "[release]\ndry_run = %s\n", yes[i]);
 		assert_int_equal(load_text(f, text), 0);
 		assert_true(f->cfg.dry_run);
-		snprintf(text, sizeof(text), MINIMAL "[release]\ndry_run = true\ndry_run = %s\n", no[i]);
+		snprintf(text, sizeof(text), MINIMAL "[release]\ndry_run = %s\n", no[i]);
 		assert_int_equal(load_text(f, text), 0);
 		assert_false(f->cfg.dry_run);
 	}
@@ -367,6 +376,14 @@ static void bad_values_refused(void **state)
 		{ "release", "read_only = maybe", "read_only" },
 		{ "release", "dry_run = 2", "dry_run" },
 		{ "release", "immediate = y", "immediate" },
+		{ "release", "max_per_hour = -1", "max_per_hour" },
+		{ "release", "max_per_hour = 1000001", "max_per_hour" },
+		{ "release", "max_per_hour = lots", "max_per_hour" },
+		{ "release", "max_per_hour = 5/h", "max_per_hour" },
+		{ "release", "max_per_hour =", "max_per_hour" },
+		{ "release", "state_dir = var/lib/vobizfs", "state_dir" },
+		{ "release", "state_dir = ~/.local/state/vobizfs", "state_dir" },
+		{ "release", "state_dir =", "state_dir" },
 		{ "purchase", "enabled = enabled", "enabled" },
 		{ "purchase", "max_monthly_fee = -1", "max_monthly_fee" },
 		{ "purchase", "max_monthly_fee = cheap", "max_monthly_fee" },
@@ -450,6 +467,11 @@ static void token_never_in_errors(void **state)
 		"[account]\nauth_token = " TOKEN "\n" TOKEN "\n",
 		"[account]\nauth_id = MA_TEST01\nauth_token " TOKEN "\n",
 		"[account]\nauth_token = " TOKEN "\nauth_id = MA_TEST01\n[api]\ntimeout = 0\n",
+		"[account]\nauth_id = MA_TEST01\nauth_token = x\nauth_token = " TOKEN "\n",
+		"[account]\nauth_id = MA_TEST01\nauth_token = " TOKEN "\n  " TOKEN "\n",
+		"[account]\nauth_id = MA_TEST01\nauth_token = " TOKEN "\n[account]\nauth_token = " TOKEN "\n",
+		MINIMAL "[release]\nstate_dir = " TOKEN "\n",
+		MINIMAL "[release]\nmax_per_hour = " TOKEN "\n",
 	};
 
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
@@ -617,6 +639,243 @@ static void protect_globs(void **state)
 	assert_refused(f, load_text(f, MINIMAL "[release]\nprotect = {91,92}\n"));
 }
 
+/* The protect list of the loaded config, as "a|b|c" ("" for none). */
+static const char *protect_list(struct fixture *f)
+{
+	static char joined[256];
+
+	joined[0] = '\0';
+	for (size_t i = 0; f->cfg.protect && f->cfg.protect[i]; i++) {
+		assert_true(f->cfg.protect[i][0] != '\0');
+		snprintf(joined + strlen(joined), sizeof(joined) - strlen(joined), "%s%s", i ? "|" : "",
+			 f->cfg.protect[i]);
+	}
+	return joined;
+}
+
+static void protect_adds_up_over_continuation_lines(void **state)
+{
+	struct fixture *f = *state;
+
+	/* The issue's own example: the glob on the indented line used to be all that was kept. */
+	assert_int_equal(load_text(f, MINIMAL "[release]\nprotect = 9180*,\n  1415*\n"), 0);
+	assert_string_equal(protect_list(f), "9180*|1415*");
+	assert_true(config_is_protected(&f->cfg, "918012345678"));
+	assert_true(config_is_protected(&f->cfg, "14155551234"));
+	/* Without a trailing comma, with tabs, + and empty entries, over several lines. */
+	assert_int_equal(load_text(f, MINIMAL "[release]\nprotect = 9180*\n\t+1415*, ,\n  ,\n    4420*\n"), 0);
+	assert_string_equal(protect_list(f), "9180*|1415*|4420*");
+	/* An empty first line, continued. */
+	assert_int_equal(load_text(f, MINIMAL "[release]\nprotect =\n  9180*\n"), 0);
+	assert_string_equal(protect_list(f), "9180*");
+	/* A bad glob on a continuation line is refused with that line. */
+	assert_refused_mentioning(f, load_text(f, MINIMAL "[release]\nprotect = 9180*,\n  91a*\n"), "protect");
+	assert_non_null(strstr(f->err, ":6:"));
+}
+
+static void protect_adds_up_over_repeated_keys(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(load_text(f, MINIMAL "[release]\nprotect = 9180*,\nprotect = 1415*\n"), 0);
+	assert_string_equal(protect_list(f), "9180*|1415*");
+	assert_int_equal(load_text(f, MINIMAL "[release]\nprotect = 9180*\ndry_run = true\nprotect =\n"
+					      "protect = +919876543210, 1415*\n"),
+			 0);
+	assert_string_equal(protect_list(f), "9180*|919876543210|1415*");
+	assert_true(config_is_protected(&f->cfg, "919876543210"));
+	/* A bad glob in a later key is refused with its line. */
+	assert_refused_mentioning(f, load_text(f, MINIMAL "[release]\nprotect = 9180*\nprotect = 91/*\n"), "protect");
+	assert_non_null(strstr(f->err, ":6:"));
+}
+
+static void protect_adds_up_over_repeated_sections(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(load_text(f, MINIMAL "[release]\nprotect = 9180*\n[api]\ntimeout = 5\n"
+					      "[release]\nprotect = 1415*,\n  4420*\n"),
+			 0);
+	assert_string_equal(protect_list(f), "9180*|1415*|4420*");
+	assert_int_equal(f->cfg.timeout_s, 5);
+	assert_true(config_is_protected(&f->cfg, "442071234567"));
+}
+
+static void repeated_setting_refused_naming_both_lines(void **state)
+{
+	struct fixture *f = *state;
+	static const struct {
+		const char *text, *where;
+	} cases[] = {
+		{ "[account]\nauth_id = MA_TEST01\nauth_token = " TOKEN "\nauth_id = MA_TEST01\n",
+		  ":4: [account] auth_id is set twice (first on line 2)" },
+		{ MINIMAL "[release]\ndry_run = true\ndry_run = false\n",
+		  ":6: [release] dry_run is set twice (first on line 5)" },
+		{ MINIMAL "[release]\nmax_per_hour = 5\nprotect = 9180*\nmax_per_hour = 5\n",
+		  ":7: [release] max_per_hour is set twice (first on line 5)" },
+		{ MINIMAL "[release]\nstate_dir = /a\nstate_dir = /b\n",
+		  ":6: [release] state_dir is set twice (first on line 5)" },
+		{ MINIMAL "[release]\naudit_log = /a\n[release]\naudit_log = /a\n",
+		  ":7: [release] audit_log is set twice (first on line 5)" },
+		{ "[account]\nauth_id = MA_TEST01\nauth_token = " TOKEN "\nauth_token = " TOKEN "\n",
+		  ":4: [account] auth_token is set twice (first on line 3)" },
+		{ MINIMAL "[api]\ndialect = current\n[purchase]\nenabled = true\n[api]\ndialect = legacy\n",
+		  ":9: [api] dialect is set twice (first on line 5)" },
+	};
+	char want[600];
+	const char *path;
+
+	/* The issue's example, to the letter. */
+	path = put_file(f, "twice.ini",
+			"[account]\nauth_id = MA_TEST01\n[api]\ntimeout = 5\n[account]\nauth_token = " TOKEN
+			"\n[release]\ndry_run = true\n[api]\ntimeout = 20\n",
+			0600);
+	assert_int_equal(load(f, path), -EINVAL);
+	snprintf(want, sizeof(want), "%s:10: [api] timeout is set twice (first on line 4)", path);
+	assert_string_equal(f->err, want);
+	assert_refused(f, -EINVAL);
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int ret = load_text(f, cases[i].text);
+
+		assert_refused_mentioning(f, ret, cases[i].where);
+		assert_int_equal(ret, -EINVAL);
+	}
+}
+
+static void scalar_continuation_refused_naming_its_line(void **state)
+{
+	struct fixture *f = *state;
+	int ret;
+
+	ret = load_text(f, MINIMAL "[api]\ntimeout = 5\n  6\n");
+	assert_refused_mentioning(f, ret, ":6: [api] timeout continues on an indented line");
+	assert_int_equal(ret, -EINVAL);
+	assert_refused_mentioning(f, load_text(f, MINIMAL "[release]\ndry_run = true\n\n\tfalse\n"),
+				  ":7: [release] dry_run");
+	/* A token split over two lines is refused without echoing either half. */
+	assert_refused_mentioning(f, load_text(f, "[account]\nauth_id = MA_TEST01\nauth_token = Tk9-\n  xyzzy\n"),
+				  ":4: [account] auth_token");
+	/* An indented key = value right after a section header is no continuation. */
+	assert_int_equal(load_text(f, MINIMAL "[api]\n  timeout = 5\n[release]\n\tdry_run = yes\n"), 0);
+	assert_int_equal(f->cfg.timeout_s, 5);
+	assert_true(f->cfg.dry_run);
+}
+
+static void environment_still_overrides_a_file_read_once(void **state)
+{
+	struct fixture *f = *state;
+
+	setenv("VOBIZ_AUTH_ID", "MA_ENV", 1);
+	assert_int_equal(load_text(f, MINIMAL), 0);
+	assert_string_equal(f->cfg.auth_id, "MA_ENV");
+	/* The environment is no second occurrence, and does not excuse one in the file. */
+	assert_refused_mentioning(f, load_text(f, MINIMAL "[account]\nauth_id = MA_OTHER\n"), "auth_id is set twice");
+}
+
+static void max_per_hour_bounds(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(load_text(f, MINIMAL), 0);
+	assert_int_equal(f->cfg.max_per_hour, 50);
+	assert_int_equal(load_text(f, MINIMAL "[release]\nmax_per_hour = 0\n"), 0);
+	assert_int_equal(f->cfg.max_per_hour, 0);
+	assert_int_equal(load_text(f, MINIMAL "[release]\nmax_per_hour = 1\n"), 0);
+	assert_int_equal(f->cfg.max_per_hour, 1);
+	assert_int_equal(load_text(f, MINIMAL "[release]\nmax_per_hour = 1000000\n"), 0);
+	assert_int_equal(f->cfg.max_per_hour, 1000000);
+	assert_refused_mentioning(f, load_text(f, MINIMAL "[release]\nmax_per_hour = 1000001\n"),
+				  "invalid value for [release] max_per_hour");
+	assert_refused_mentioning(f, load_text(f, MINIMAL "[release]\nmax_per_hour = 4294967346\n"), "max_per_hour");
+	assert_refused_mentioning(f, load_text(f, MINIMAL "[release]\nmax_per_hour = 1e3\n"), "max_per_hour");
+	assert_refused_mentioning(f, load_text(f, MINIMAL "[release]\nmax_per_hour = +5\n"), "max_per_hour");
+	/* It belongs to [release]. */
+	assert_refused_mentioning(f, load_text(f, MINIMAL "[api]\nmax_per_hour = 5\n"), "unknown setting");
+}
+
+/* config_default_state_dir() as EUID, into a string compared with WANT (NULL: refused). */
+static void assert_default_state_dir(uid_t euid, const char *want)
+{
+	char *dir = (char *)"untouched";
+	int ret = config_default_state_dir(euid, &dir);
+
+	if (!want) {
+		assert_int_equal(ret, -ENOENT);
+		return;
+	}
+	assert_int_equal(ret, 0);
+	assert_string_equal(dir, want);
+	free(dir);
+}
+
+static void state_dir_default_for_root_xdg_and_home(void **state)
+{
+	struct fixture *f = *state;
+	char want[600];
+
+	/* The fixture's HOME is f->dir; XDG_STATE_HOME is unset. */
+	snprintf(want, sizeof(want), "%s/.local/state/vobizfs", f->dir);
+	assert_default_state_dir(1000, want);
+	assert_default_state_dir(0, "/var/lib/vobizfs");
+
+	setenv("XDG_STATE_HOME", "/srv/state", 1);
+	assert_default_state_dir(1000, "/srv/state/vobizfs");
+	assert_default_state_dir(0, "/var/lib/vobizfs");
+	/* A relative or empty XDG_STATE_HOME is ignored, as the XDG spec says. */
+	setenv("XDG_STATE_HOME", "state", 1);
+	assert_default_state_dir(1000, want);
+	setenv("XDG_STATE_HOME", "", 1);
+	assert_default_state_dir(1000, want);
+
+	/* No HOME either: no default for a user, still one for root. */
+	unsetenv("HOME");
+	assert_default_state_dir(1000, NULL);
+	setenv("HOME", "relative/home", 1);
+	assert_default_state_dir(1000, NULL);
+	assert_default_state_dir(0, "/var/lib/vobizfs");
+	setenv("XDG_STATE_HOME", "/srv/state", 1);
+	assert_default_state_dir(1000, "/srv/state/vobizfs");
+	unsetenv("XDG_STATE_HOME");
+	setenv("HOME", f->dir, 1);
+}
+
+static void state_dir_loaded_default_and_set(void **state)
+{
+	struct fixture *f = *state;
+	char *want = NULL;
+
+	/* config_load fills in the default for this process's user. */
+	assert_int_equal(config_default_state_dir(geteuid(), &want), 0);
+	assert_int_equal(load_text(f, MINIMAL), 0);
+	assert_string_equal(f->cfg.state_dir, want);
+	free(want);
+	setenv("XDG_STATE_HOME", "/srv/state", 1);
+	assert_int_equal(load_text(f, MINIMAL), 0);
+	assert_string_equal(f->cfg.state_dir, geteuid() == 0 ? "/var/lib/vobizfs" : "/srv/state/vobizfs");
+
+	/* A value in the file wins over every default. */
+	assert_int_equal(load_text(f, MINIMAL "[release]\nstate_dir = /tmp/vobizfs state\n"), 0);
+	assert_string_equal(f->cfg.state_dir, "/tmp/vobizfs state");
+
+	/* Relative paths are refused, naming the key. */
+	assert_refused_mentioning(f, load_text(f, MINIMAL "[release]\nstate_dir = state\n"),
+				  ":5: [release] state_dir must be an absolute path");
+	assert_refused_mentioning(f, load_text(f, MINIMAL "[release]\nstate_dir = ./state\n"), "absolute");
+
+	/* With no default to be had, the message asks for state_dir. */
+	unsetenv("XDG_STATE_HOME");
+	unsetenv("HOME");
+	if (geteuid() == 0) {
+		assert_int_equal(load_text(f, MINIMAL), 0);
+		assert_string_equal(f->cfg.state_dir, "/var/lib/vobizfs");
+	} else {
+		assert_refused_mentioning(f, load_text(f, MINIMAL), "set [release] state_dir");
+	}
+	assert_int_equal(load_text(f, MINIMAL "[release]\nstate_dir = /srv/vobizfs\n"), 0);
+	assert_string_equal(f->cfg.state_dir, "/srv/vobizfs");
+}
+
 static void free_is_safe_on_zero(void **state)
 {
 	struct config zero = { 0 }, cfg = { 0 };
@@ -650,6 +909,15 @@ int main(void)
 		T(base_urls),
 		T(account_is_required_and_checked),
 		T(protect_globs),
+		T(protect_adds_up_over_continuation_lines),
+		T(protect_adds_up_over_repeated_keys),
+		T(protect_adds_up_over_repeated_sections),
+		T(repeated_setting_refused_naming_both_lines),
+		T(scalar_continuation_refused_naming_its_line),
+		T(environment_still_overrides_a_file_read_once),
+		T(max_per_hour_bounds),
+		T(state_dir_default_for_root_xdg_and_home),
+		T(state_dir_loaded_default_and_set),
 		cmocka_unit_test(free_is_safe_on_zero),
 	};
 #undef T

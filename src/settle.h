@@ -1,0 +1,22 @@
+/* settle.h — finding out what became of a number after a change whose answer
+ * was lost (a reset, a timeout, a pause, a crash).  Absence from a listing
+ * proves a release only when that listing would have shown the number: a
+ * narrow search must also show a number known to be held, or the whole
+ * listing is read. */
+#ifndef VOBIZFS_SETTLE_H
+#define VOBIZFS_SETTLE_H
+
+#include <stdint.h>
+
+struct api;
+struct catalog;
+
+/* DIGITS's state as the API lists it now: NUMBER_ACTIVE, NUMBER_PENDING_RELEASE
+ * or NUMBER_RELEASED (not listed), read with a search by the prefix DIGITS
+ * shares with a held number of CATALOG (the witness), and from the whole
+ * listing (PARALLEL pages at once) when the search does not show the witness.
+ * Returns the state or a negative errno when no trustworthy listing could be
+ * read before DEADLINE.  Thread-safe; blocks for network I/O. */
+int settle_observe(struct api *api, struct catalog *catalog, unsigned parallel, const char *digits, int64_t deadline);
+
+#endif
