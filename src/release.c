@@ -329,7 +329,7 @@ static int send_release(struct releaser *r, const char *digits, int64_t deadline
 	}
 	if (ret == -ENOENT)
 		record_status(r, digits, NUMBER_RELEASED, NULL);
-	a->sent_nothing_released = ret != -ENOENT;
+	a->sent_nothing_released = ret != -ENOENT && !out.rate_limited; /* a 429 may have acted */
 	return ret;
 }
 
