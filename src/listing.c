@@ -220,20 +220,3 @@ int listing_fetch(struct api *api, const struct listing_query *q, unsigned paral
 	}
 	return ret;
 }
-
-int listing_lookup(struct api *api, const char *digits, int64_t deadline, struct number **found)
-{
-	struct listing_query query = { .search = digits };
-	const struct number *n;
-	struct numtab seen;
-	int ret;
-
-	*found = NULL;
-	if ((ret = listing_fetch(api, &query, 1, deadline, NULL, NULL, &seen)))
-		return ret;
-	n = numtab_get(&seen, digits);
-	if (n && !(*found = number_dup(n)))
-		ret = -ENOMEM;
-	numtab_destroy(&seen);
-	return ret;
-}

@@ -39,11 +39,4 @@ typedef int listing_settle_fn(struct numtab *seen, void *arg);
 int listing_fetch(struct api *api, const struct listing_query *q, unsigned parallel, int64_t deadline,
 		  listing_settle_fn *settle, void *arg, struct numtab *out);
 
-/* DIGITS as the account's listing shows it now, read with a narrow listing
- * (search=DIGITS): how a change whose answer was lost is settled.  Returns 0
- * with *FOUND a malloc'd copy (free with free()), or NULL when the number is
- * not listed; or a negative errno when the listing cannot be read.
- * Thread-safe; blocks for network I/O. */
-int listing_lookup(struct api *api, const char *digits, int64_t deadline, struct number **found);
-
 #endif

@@ -6,7 +6,7 @@
 #include "api.h"
 #include "catalog.h"
 #include "config.h"
-#include "listing.h"
+#include "settle.h"
 #include "log.h"
 
 #include <cjson/cJSON.h>
@@ -44,12 +44,14 @@ static int refuse(struct purchaser *p, const char *digits, const struct caller *
 	return err;
 }
 
-/* The number from a narrow listing, if the account holds it now; NULL if not,
- * or if the listing cannot be read (said in the log). */
+/* The number from a listing that would show it, if the account holds it now;
+ * NULL if not, or if no such listing can be read (said in the log).  The look
+ * gets its reserve even when DEADLINE is spent. */
 static struct number *find_held(struct purchaser *p, const char *digits, int64_t deadline)
 {
 	struct number *n;
-	int ret = listing_lookup(p->api, digits, deadline, &n);
+	int ret =
+	    settle_find(p->api, p->catalog, p->cfg->parallel, digits, settle_deadline(p->cfg->timeout_s, deadline), &n);
 
 	if (ret) {
 		log_error("purchase of %s: the listing cannot be read either (%s); not retrying", digits,
@@ -100,7 +102,7 @@ int purchase_number(struct purchaser *p, struct catalog *offers, const char *dig
 		return 0;
 	}
 
-	ret = api_purchase(p->api, digits, deadline, &out, &bought);
+	ret = api_purchase(p->api, digits, deadline - settle_reserve_ms(p->cfg->timeout_s), &out, &bought);
 	if (ret == -ENOENT)
 		forget_offer(offers, digits);
 	if (ret && out.unknown) {

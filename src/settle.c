@@ -4,33 +4,52 @@
 #include "settle.h"
 
 #include "catalog.h"
+#include "clock.h"
 #include "listing.h"
 #include "log.h"
 #include "numtab.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
-/* Read Q and look DIGITS up in it.  Returns its status, NUMBER_RELEASED when
- * absent, or a negative errno; *WITNESS_SEEN tells whether WITNESS (may be
- * NULL) was listed. */
+int64_t settle_reserve_ms(unsigned timeout_s)
+{
+	int64_t reserve = (int64_t)timeout_s * 1000 / 3;
+
+	return reserve > 5000 ? 5000 : reserve < 1000 ? 1000 : reserve;
+}
+
+int64_t settle_deadline(unsigned timeout_s, int64_t deadline)
+{
+	int64_t floor = clock_now_ms() + settle_reserve_ms(timeout_s);
+
+	return deadline > floor ? deadline : floor;
+}
+
+/* Read Q and look DIGITS up in it: *FOUND a copy of it, or NULL.  Returns 0
+ * or a negative errno; *WITNESS_SEEN tells whether WITNESS (may be NULL) was
+ * listed. */
 static int look_up(struct api *api, const struct listing_query *q, unsigned parallel, const char *digits,
-		   const char *witness, int64_t deadline, bool *witness_seen)
+		   const char *witness, int64_t deadline, struct number **found, bool *witness_seen)
 {
 	const struct number *n;
 	struct numtab seen;
 	int ret;
 
+	*found = NULL;
 	if ((ret = listing_fetch(api, q, parallel, deadline, NULL, NULL, &seen)))
 		return ret;
 	n = numtab_get(&seen, digits);
-	ret = n ? n->status : NUMBER_RELEASED;
+	if (n && !(*found = number_dup(n)))
+		ret = -ENOMEM;
 	*witness_seen = witness && numtab_get(&seen, witness);
 	numtab_destroy(&seen);
 	return ret;
 }
 
-int settle_observe(struct api *api, struct catalog *catalog, unsigned parallel, const char *digits, int64_t deadline)
+int settle_find(struct api *api, struct catalog *catalog, unsigned parallel, const char *digits, int64_t deadline,
+		struct number **found)
 {
 	char witness[E164_BUFSIZE], prefix[E164_BUFSIZE];
 	struct listing_query whole = { 0 };
@@ -40,16 +59,28 @@ int settle_observe(struct api *api, struct catalog *catalog, unsigned parallel, 
 
 	if (shared > 0) {
 		struct listing_query narrow = { .search = prefix };
-		int state;
+		int ret;
 
 		memcpy(prefix, digits, (size_t)shared);
 		prefix[shared] = '\0';
-		state = look_up(api, &narrow, 1, digits, witness, deadline, &witness_seen);
-		if (state < 0 || state != NUMBER_RELEASED || witness_seen)
-			return state;
+		ret = look_up(api, &narrow, 1, digits, witness, deadline, found, &witness_seen);
+		if (ret || *found || witness_seen)
+			return ret;
 		log_info("settling %s: a search for %s did not list %s, which is held; reading the whole listing",
 			 digits, prefix, witness);
 	}
 	catalog_stats(catalog, &age, &whole.expected);
-	return look_up(api, &whole, parallel, digits, NULL, deadline, &witness_seen);
+	return look_up(api, &whole, parallel, digits, NULL, deadline, found, &witness_seen);
+}
+
+int settle_observe(struct api *api, struct catalog *catalog, unsigned parallel, const char *digits, int64_t deadline)
+{
+	struct number *n;
+	int ret = settle_find(api, catalog, parallel, digits, deadline, &n);
+
+	if (ret)
+		return ret;
+	ret = n ? n->status : NUMBER_RELEASED;
+	free(n);
+	return ret;
 }
