@@ -92,6 +92,57 @@ static void usage(const char *prog)
 	       prog);
 }
 
+/* Undo the kernel's escaping of a /proc/self/mountinfo path field, in place:
+ * space, tab, newline and backslash are written as \ooo. */
+static void unescape_mountinfo(char *s)
+{
+	char *out = s;
+
+	for (; *s; s++, out++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' &&
+		    s[3] <= '7') {
+			*out = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
+			s += 3;
+		} else {
+			*out = *s;
+		}
+	}
+	*out = '\0';
+}
+
+/* True when MOUNTPOINT (made canonical by fuse_parse_cmdline()) is already a
+ * vobizfs mount: a second daemon stacked on it would hide the first one, and
+ * its options, from everyone.  The topmost mount there decides.  This reads
+ * /proc/self/mountinfo and never stat()s the mountpoint, which could hang on
+ * a stuck FUSE mount.  Without /proc it cannot tell, and says no. */
+static bool already_a_vobizfs_mount(const char *mountpoint)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char *line = NULL;
+	size_t cap = 0;
+	bool vobizfs = false;
+
+	if (!f)
+		return false;
+	/* id parent major:minor root MOUNTPOINT options [tags...] - FSTYPE source super-options */
+	while (getline(&line, &cap, f) > 0) {
+		char *save = NULL, *field = strtok_r(line, " \n", &save), *point = NULL;
+
+		for (int i = 0; field && i < 4; i++)
+			point = field = strtok_r(NULL, " \n", &save);
+		while (field && strcmp(field, "-"))
+			field = strtok_r(NULL, " \n", &save);
+		if (!point || !field || !(field = strtok_r(NULL, " \n", &save)))
+			continue;
+		unescape_mountinfo(point);
+		if (!strcmp(point, mountpoint))
+			vobizfs = !strcmp(field, "fuse.vobizfs");
+	}
+	free(line);
+	fclose(f);
+	return vobizfs;
+}
+
 /* Load the configuration and the core objects, and read the listing once:
  * bad credentials or an unreachable API end here, before anything is mounted. */
 static int setup(struct vobizfs *fs, const struct options *o)
@@ -202,6 +253,10 @@ int main(int argc, char *argv[])
 	}
 	if (!cmd.mountpoint) {
 		fprintf(stderr, "vobizfs: no mountpoint given (try --help)\n");
+		goto out_cmd;
+	}
+	if (already_a_vobizfs_mount(cmd.mountpoint)) {
+		fprintf(stderr, "vobizfs: %s is already a vobizfs mount; unmount it first\n", cmd.mountpoint);
 		goto out_cmd;
 	}
 	log_setup(false, cmd.debug);

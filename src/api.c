@@ -9,7 +9,6 @@
 #include "log.h"
 #include "number.h"
 
-#include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <pthread.h>
@@ -86,12 +85,6 @@ static long backoff_ms(unsigned attempt)
 	return cap / 2 + rand_r(&seed) % (cap / 2 + 1);
 }
 
-static void copy_message(const cJSON *message, struct api_outcome *out)
-{
-	if (cJSON_IsString(message))
-		snprintf(out->message, sizeof(out->message), "%s", message->valuestring);
-}
-
 static const char *url_path(const char *url, const struct config *cfg)
 {
 	return url + strlen(cfg->base_url);
@@ -109,7 +102,9 @@ static bool wait_for_retry(long delay_ms, int64_t deadline)
 
 static void describe_failure(const struct http_response *resp, enum http_fate fate, struct api_outcome *out)
 {
+	char id[96] = ""; /* " (requestId ...)" */
 	struct api_error e;
+	const char *text;
 
 	out->http_status = resp->status;
 	if (fate != HTTP_ANSWERED) {
@@ -125,7 +120,12 @@ static void describe_failure(const struct http_response *resp, enum http_fate fa
 	if (resp->status >= 200 && resp->status < 300)
 		return;
 	apijson_parse_error(resp->body, resp->len, &e);
-	snprintf(out->message, sizeof(out->message), "%s", e.message[0] ? e.message : (e.code[0] ? e.code : "-"));
+	/* The platform's request id is what the vendor's support asks for; a
+	 * long message is cut to leave it room. */
+	text = e.message[0] ? e.message : (e.code[0] ? e.code : "-");
+	if (e.request_id[0])
+		snprintf(id, sizeof(id), " (requestId %s)", e.request_id);
+	snprintf(out->message, sizeof(out->message), "%.*s%s", (int)(sizeof(out->message) - 1 - strlen(id)), text, id);
 }
 
 /* One API call under the retry rules of KIND.  On return RESP holds the last
@@ -309,18 +309,17 @@ int api_set_application(struct api *api, const char *digits, const char *app, in
 
 	*out = (struct api_outcome){ 0 };
 	if (!app)
-		return number_call(api, "DELETE", "account", digits, true, "/application", NULL, deadline, out);
+		return number_call(api, "DELETE", "Account", digits, true, "/application", NULL, deadline, out);
 	if (!route_id_valid(app))
 		return -EINVAL;
 	id_body(body, sizeof(body), "application_id", app);
-	return number_call(api, "POST", "account", digits, true, "/application", body, deadline, out);
+	return number_call(api, "POST", "Account", digits, true, "/application", body, deadline, out);
 }
 
 int api_purchase(struct api *api, const char *digits, int64_t deadline, struct api_outcome *out, struct number **number)
 {
 	struct http_response resp = { 0 };
 	char url[URL_MAX], body[E164_BUFSIZE + 16];
-	cJSON *root;
 	int ret;
 
 	*number = NULL;
@@ -331,12 +330,10 @@ int api_purchase(struct api *api, const char *digits, int64_t deadline, struct a
 		 api->cfg->auth_id);
 	snprintf(body, sizeof(body), "{\"e164\":\"+%s\"}", digits);
 	ret = api_call(api, "POST", url, body, CALL_WRITE, deadline, &resp, out);
-	if (ret == 0) {
-		root = cJSON_ParseWithLength(resp.body ? resp.body : "", resp.len);
-		*number = number_from_item(cJSON_GetObjectItemCaseSensitive(root, "number"));
-		copy_message(cJSON_GetObjectItemCaseSensitive(root, "message"), out);
-		cJSON_Delete(root);
-	}
+	if (ret == 0 &&
+	    apijson_parse_purchase(resp.body, resp.len, digits, number, out->message, sizeof(out->message)) == -EIO)
+		log_warn("POST %s: HTTP %ld with an unreadable body; the purchase succeeded", url_path(url, api->cfg),
+			 resp.status);
 	http_response_free(&resp);
 	return ret;
 }

@@ -60,7 +60,10 @@ void api_last_failure(struct api *api, char *buf, size_t len);
  * -ETIMEDOUT and the caller must find out what happened from a listing. */
 int api_release(struct api *api, const char *digits, bool immediate, int64_t deadline, struct api_outcome *out);
 
-/* Cancel a pending release (current dialect).  Same conventions. */
+/* Cancel a pending release (current dialect): POST
+ * .../account/{auth_id}/numbers/%2B{digits}/cancel-release (lowercase, as
+ * documented), built here and never taken from a release answer's
+ * cancel_url.  OUT->answer holds the refund fields.  Same conventions. */
 int api_cancel_release(struct api *api, const char *digits, int64_t deadline, struct api_outcome *out);
 
 /* Route DIGITS to the trunk group TRUNK (POST .../assign), or off its trunk
@@ -68,14 +71,16 @@ int api_cancel_release(struct api *api, const char *digits, int64_t deadline, st
  * Same conventions as api_release(). */
 int api_set_trunk(struct api *api, const char *digits, const char *trunk, int64_t deadline, struct api_outcome *out);
 
-/* Attach DIGITS to the application APP (POST .../application), or detach it
- * (APP NULL: DELETE).  Same conventions. */
+/* Attach DIGITS to the application APP (POST
+ * .../Account/{auth_id}/numbers/%2B{digits}/application, capital A as the
+ * current docs write it), or detach it (APP NULL: DELETE).  Same conventions. */
 int api_set_application(struct api *api, const char *digits, const char *app, int64_t deadline,
 			struct api_outcome *out);
 
 /* Rent DIGITS from the inventory (POST .../purchase-from-inventory).  On
- * success *NUMBER is the new number from the answer (or NULL when the answer
- * carried none); the caller frees it.  Same conventions. */
+ * success *NUMBER is the new number from the answer, in any documented shape
+ * (apijson_parse_purchase()), or NULL when the answer carried none; the
+ * caller frees it.  Same conventions. */
 int api_purchase(struct api *api, const char *digits, int64_t deadline, struct api_outcome *out,
 		 struct number **number);
 

@@ -86,6 +86,24 @@ static void copy_string(const cJSON *f, char *dst, size_t len)
 		snprintf(dst, len, "%.0f", f->valuedouble);
 }
 
+/* A string field only: a number where text is documented is not text. */
+static void copy_text(const cJSON *f, char *dst, size_t len)
+{
+	if (cJSON_IsString(f))
+		snprintf(dst, len, "%s", f->valuestring);
+}
+
+/* A numeric field, integer or float ("700", "700.0", "1.15"). */
+static bool number_field(const cJSON *obj, const char *name, double *out)
+{
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+	if (!cJSON_IsNumber(f) || !isfinite(f->valuedouble))
+		return false;
+	*out = f->valuedouble;
+	return true;
+}
+
 void apijson_parse_error(const char *body, size_t len, struct api_error *out)
 {
 	cJSON *root = parse_object(body, len);
@@ -108,13 +126,13 @@ void apijson_parse_error(const char *body, size_t len, struct api_error *out)
 		if (!out->message[0])
 			copy_string(error, out->message, sizeof(out->message));
 	}
+	copy_string(cJSON_GetObjectItemCaseSensitive(root, "requestId"), out->request_id, sizeof(out->request_id));
 	cJSON_Delete(root);
 }
 
 int apijson_parse_release(const char *body, size_t len, struct release_answer *out)
 {
 	cJSON *root;
-	const cJSON *fee;
 
 	*out = (struct release_answer){ 0 };
 	if (!body || len == 0)
@@ -126,11 +144,70 @@ int apijson_parse_release(const char *body, size_t len, struct release_answer *o
 	copy_string(cJSON_GetObjectItemCaseSensitive(root, "cooldown_ends_at"), out->cooldown_ends_at,
 		    sizeof(out->cooldown_ends_at));
 	copy_string(cJSON_GetObjectItemCaseSensitive(root, "message"), out->message, sizeof(out->message));
-	fee = cJSON_GetObjectItemCaseSensitive(root, "release_fee");
-	if (cJSON_IsNumber(fee)) {
-		out->release_fee = fee->valuedouble;
-		out->has_release_fee = true;
-	}
+	copy_text(cJSON_GetObjectItemCaseSensitive(root, "refund_status"), out->refund_status,
+		  sizeof(out->refund_status));
+	copy_text(cJSON_GetObjectItemCaseSensitive(root, "refund_error"), out->refund_error, sizeof(out->refund_error));
+	copy_text(cJSON_GetObjectItemCaseSensitive(root, "currency"), out->currency, sizeof(out->currency));
+	out->has_release_fee = number_field(root, "release_fee", &out->release_fee);
+	out->has_refund_amount = number_field(root, "refund_amount", &out->refund_amount);
 	cJSON_Delete(root);
 	return 0;
+}
+
+/* The purchased number in ROOT: "number", else the item of "items" that is
+ * DIGITS.  NULL when there is none. */
+static cJSON *purchased_item(const cJSON *root, const char *digits)
+{
+	cJSON *number = cJSON_GetObjectItemCaseSensitive(root, "number");
+	const cJSON *items = cJSON_GetObjectItemCaseSensitive(root, "items");
+	cJSON *item;
+
+	if (cJSON_IsObject(number))
+		return number;
+	if (!cJSON_IsArray(items))
+		return NULL;
+	cJSON_ArrayForEach (item, items) {
+		const cJSON *e164 = cJSON_GetObjectItemCaseSensitive(item, "e164");
+		char found[E164_BUFSIZE];
+
+		if (cJSON_IsObject(item) && cJSON_IsString(e164) && e164_parse(e164->valuestring, found) == 0 &&
+		    !strcmp(found, digits))
+			return item;
+	}
+	return NULL;
+}
+
+int apijson_parse_purchase(const char *body, size_t len, const char *digits, struct number **number, char *message,
+			   size_t message_len)
+{
+	const cJSON *owner;
+	cJSON *root, *item;
+	int ret = 0;
+
+	*number = NULL;
+	message[0] = '\0';
+	if (!body || len == 0)
+		return 0;
+	root = parse_object(body, len);
+	if (!root)
+		return -EIO;
+	copy_text(cJSON_GetObjectItemCaseSensitive(root, "message"), message, message_len);
+	item = purchased_item(root, digits);
+	if (!item)
+		goto out;
+	/* An older revision names the owner "auth_id". */
+	owner = cJSON_GetObjectItemCaseSensitive(item, "auth_id");
+	if (cJSON_IsString(owner) && !cJSON_GetObjectItemCaseSensitive(item, "account_id") &&
+	    !cJSON_AddStringToObject(item, "account_id", owner->valuestring)) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	*number = number_from_item(item);
+	if (*number && strcmp((*number)->digits, digits)) {
+		free(*number); /* an answer about another number proves nothing */
+		*number = NULL;
+	}
+out:
+	cJSON_Delete(root);
+	return ret;
 }

@@ -1,5 +1,6 @@
 /* apijson.h — the Vobiz API's JSON bodies: a page of the listing, the
- * several shapes of error body (DESIGN §2), and the answer to a release.
+ * several shapes of error body (DESIGN §2), the answer to a release or a
+ * cancel, and the answer to a purchase — in every shape the vendor documents.
  * Bodies are untrusted: every parser validates types and never crashes. */
 #ifndef VOBIZFS_APIJSON_H
 #define VOBIZFS_APIJSON_H
@@ -28,6 +29,7 @@ void list_page_free(struct list_page *page);
 struct api_error {
 	char code[64];       /* "forbidden", "401", "RATE_LIMIT_EXCEEDED", or "" */
 	char message[256];   /* the API's human message, or "" */
+	char request_id[64]; /* the platform format's "requestId" (for support), or "" */
 	long retry_after_ms; /* error.details.retryAfter in ms, or -1 */
 };
 
@@ -35,21 +37,43 @@ struct api_error {
  *   {"error":"forbidden","message":"..."}    {"error":"number not found"}
  *   {"error":{"code":401,"message":"..."}}
  *   {"status":"error","error":{"code":"RATE_LIMIT_EXCEEDED","message":"...",
- *                              "details":{"retryAfter":1}}}
+ *                              "details":{"retryAfter":1}},
+ *    "timestamp":"...","requestId":"..."}
  * Never fails: unknown or malformed bodies leave the fields empty / -1.
  * When the body only has "error" as a string, it becomes the message too. */
 void apijson_parse_error(const char *body, size_t len, struct api_error *out);
 
 struct release_answer {
-	char status[32];           /* "pending_release", "released", or "" */
+	char status[32];           /* "pending_release", "released", "active", or "" */
 	char cooldown_ends_at[64]; /* or "" */
 	double release_fee;
 	bool has_release_fee;
 	char message[256];
+	/* A cancel's refund of the release fee: "refund_status" ("failed", or
+	 * "" when absent), "refund_error", "refund_amount", "currency". */
+	char refund_status[32];
+	char refund_error[256];
+	double refund_amount;
+	bool has_refund_amount;
+	char currency[16];
 };
 
-/* Parse a 2xx answer to a release or cancel.  An empty body is fine (204).
+/* Parse a 2xx answer to a release, a cancel or a routing change.  An empty
+ * body is fine (204).  Fields that are absent, null or of another type stay
+ * empty.  "cancel_url" is never read: the cancel path is built, not followed.
  * Returns 0, or -EIO when a non-empty body is not a JSON object. */
 int apijson_parse_release(const char *body, size_t len, struct release_answer *out);
+
+/* Parse a 2xx answer to a purchase of DIGITS: {"message","number":{...}},
+ * also with an "items" array beside "number" (then "number" wins; without
+ * it, the item of "items" whose e164 is DIGITS), and with the owner named
+ * "auth_id" instead of "account_id" (then "account_id" is added with the
+ * same value, so the record reads like a listed one; "auth_id" is kept).
+ * On return *NUMBER is the new number (the caller frees it) or NULL when the
+ * answer holds none for DIGITS, and MESSAGE (LEN bytes) the answer's message
+ * or "".  Returns 0, -EIO when a non-empty body is not a JSON object, or
+ * -ENOMEM. */
+int apijson_parse_purchase(const char *body, size_t len, const char *digits, struct number **number, char *message,
+			   size_t message_len);
 
 #endif

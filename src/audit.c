@@ -55,6 +55,27 @@ void audit_close(struct audit *a)
 	free(a);
 }
 
+/* The members of DETAILS that the line does not have yet. */
+static bool add_details(cJSON *o, const cJSON *details)
+{
+	const cJSON *f;
+
+	if (!cJSON_IsObject(details))
+		return true;
+	cJSON_ArrayForEach (f, details) {
+		cJSON *copy;
+
+		if (!f->string || cJSON_GetObjectItemCaseSensitive(o, f->string))
+			continue;
+		copy = cJSON_Duplicate(f, 1);
+		if (!copy || !cJSON_AddItemToObject(o, f->string, copy)) {
+			cJSON_Delete(copy);
+			return false;
+		}
+	}
+	return true;
+}
+
 static char *render(const struct audit_entry *e)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -73,6 +94,8 @@ static char *render(const struct audit_entry *e)
 			  !cJSON_AddStringToObject(o, "result", e->result)))
 		goto out;
 	if (e->message && !cJSON_AddStringToObject(o, "message", e->message))
+		goto out;
+	if (!add_details(o, e->details))
 		goto out;
 	line = cJSON_PrintUnformatted(o);
 out:
@@ -124,6 +147,12 @@ int audit_intent(struct audit *audit, const char *action, const char *number, co
 int audit_outcome(struct audit *audit, const char *action, const char *number, const struct caller *caller,
 		  bool dry_run, long http_status, int err, const char *message)
 {
+	return audit_outcome_details(audit, action, number, caller, dry_run, http_status, err, message, NULL);
+}
+
+int audit_outcome_details(struct audit *audit, const char *action, const char *number, const struct caller *caller,
+			  bool dry_run, long http_status, int err, const char *message, const cJSON *details)
+{
 	struct audit_entry e = {
 		.event = "outcome",
 		.action = action,
@@ -133,6 +162,7 @@ int audit_outcome(struct audit *audit, const char *action, const char *number, c
 		.http_status = http_status,
 		.result = errmap_name(err),
 		.message = message,
+		.details = details,
 	};
 
 	return audit_write(audit, &e);

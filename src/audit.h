@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 struct audit;
+struct cJSON;
 
 /* Who asked, as the kernel told the filesystem. */
 struct caller {
@@ -26,6 +27,10 @@ struct audit_entry {
 	long http_status;    /* outcome only; 0 when no answer arrived */
 	const char *result;  /* outcome only: "ok" or an errno name */
 	const char *message; /* outcome only, optional: the API's or our reason */
+	/* Optional: a JSON object whose members are added to the line after the
+	 * fields above (a cancel's refund_status, refund_amount, ...).  Members
+	 * that would repeat a field above are left out. */
+	const struct cJSON *details;
 };
 
 /* Open PATH for appending (created 0600 if missing).  Returns 0 with *OUT
@@ -47,5 +52,9 @@ int audit_intent(struct audit *audit, const char *action, const char *number, co
 		 bool dry_run);
 int audit_outcome(struct audit *audit, const char *action, const char *number, const struct caller *caller,
 		  bool dry_run, long http_status, int err, const char *message);
+
+/* audit_outcome() with DETAILS (a JSON object, or NULL) added to the line. */
+int audit_outcome_details(struct audit *audit, const char *action, const char *number, const struct caller *caller,
+			  bool dry_run, long http_status, int err, const char *message, const struct cJSON *details);
 
 #endif

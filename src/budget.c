@@ -42,11 +42,26 @@ static int forget_old(struct state_records *recs, int64_t now)
 	return recs->count != before;
 }
 
+static int by_time(const void *a, const void *b)
+{
+	int64_t x = ((const struct state_record *)a)->when_ms, y = ((const struct state_record *)b)->when_ms;
+
+	return (x > y) - (x < y);
+}
+
+/* The record whose expiry brings the count below MAX (more records than MAX
+ * are kept when the limit was lowered, or another mount has a higher one). */
+static int64_t frees_with(struct state_records *recs, unsigned max)
+{
+	qsort(recs->v, recs->count, sizeof(*recs->v), by_time);
+	return recs->v[recs->count - max].when_ms;
+}
+
 struct take {
 	unsigned max;
 	const char *digits;
 	int64_t now;
-	int64_t oldest; /* out: of the records kept */
+	int64_t oldest; /* out: the record whose expiry frees a release */
 };
 
 static int take_one(struct state_records *recs, void *arg)
@@ -56,10 +71,7 @@ static int take_one(struct state_records *recs, void *arg)
 	int changed = forget_old(recs, t->now), ret;
 
 	if (recs->count >= t->max) {
-		t->oldest = recs->v[0].when_ms;
-		for (size_t i = 1; i < recs->count; i++)
-			if (recs->v[i].when_ms < t->oldest)
-				t->oldest = recs->v[i].when_ms;
+		t->oldest = frees_with(recs, t->max);
 		return changed ? 1 : -EDQUOT; /* the refusal is reported after the write */
 	}
 	snprintf(r.number, sizeof(r.number), "%s", t->digits);

@@ -19,6 +19,8 @@
 #define DEFAULT_BASE_URL "https://api.vobiz.ai"
 #define ROOT_STATE_DIR "/var/lib/vobizfs"
 #define TOKEN_MAX 512
+#define CONFIG_FILE_MAX (64 * 1024) /* bytes; a config is a few hundred */
+#define TOKEN_FILE_MAX 4096         /* bytes; only the first line is the token */
 
 /* How a setting's value is read, and where it goes. */
 enum setting_kind {
@@ -69,7 +71,8 @@ static const struct setting settings[] = {
 
 /* Parsing state shared with the inih callback. */
 struct loader {
-	FILE *file;
+	const char *text; /* the config file's bytes, read whole */
+	size_t len, pos;
 	int line;            /* lines read so far: the one inih is handling */
 	int overlong_line;   /* first line longer than inih accepts, or 0 */
 	const char *linebuf; /* inih's line buffer, as last handed to read_line */
@@ -350,41 +353,38 @@ static int on_ini_key(void *user, const char *section, const char *key, const ch
 	return ret == 0;
 }
 
-/* inih's line reader, with one change: a line longer than inih's buffer is
- * dropped whole and remembered, instead of being cut into a bogus line (or
- * silently shortening a token). */
+/* inih's line reader over the bytes read from the file, as fgets() would hand
+ * them over, with one change: a line longer than inih's buffer is dropped
+ * whole and remembered, instead of being cut into a bogus line (or silently
+ * shortening a token). */
 static char *read_line(char *str, int num, void *stream)
 {
 	struct loader *ld = stream;
+	const char *start = ld->text + ld->pos, *nl;
 	size_t len;
-	int c;
 
-	if (!fgets(str, num, ld->file))
+	if (ld->pos >= ld->len || num < 2)
 		return NULL;
+	nl = memchr(start, '\n', ld->len - ld->pos);
+	len = nl ? (size_t)(nl - start) + 1 : ld->len - ld->pos;
+	ld->pos += len;
 	ld->line++;
 	ld->linebuf = str;
 	ld->linesize = (size_t)num;
-	len = strlen(str);
-	if (len > 0 && str[len - 1] != '\n' && !feof(ld->file)) {
+	if (len > (size_t)num - 1) {
 		if (!ld->overlong_line)
 			ld->overlong_line = ld->line;
-		while ((c = fgetc(ld->file)) != EOF && c != '\n')
-			;
-		str[0] = '\0';
+		len = 0;
 	}
+	memcpy(str, start, len);
+	str[len] = '\0';
 	return str;
 }
 
 /* A file that grants a secret must be private, as ssh insists for its keys. */
-static int check_private(int fd, const char *path, const char *what, char *err, size_t errlen)
+static int check_private(const struct stat *st, const char *path, const char *what, char *err, size_t errlen)
 {
-	struct stat st;
-
-	if (fstat(fd, &st) < 0) {
-		set_err(err, errlen, "%s: %s", path, strerror(errno));
-		return -errno;
-	}
-	if (st.st_mode & (S_IRGRP | S_IROTH | S_IWGRP | S_IWOTH)) {
+	if (st->st_mode & (S_IRGRP | S_IROTH | S_IWGRP | S_IWOTH)) {
 		set_err(err, errlen, "%s holds %s but is accessible by group or others; run: chmod 600 %s", path, what,
 			path);
 		return -EACCES;
@@ -392,23 +392,149 @@ static int check_private(int fd, const char *path, const char *what, char *err, 
 	return 0;
 }
 
+static const char *file_kind(mode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFDIR:
+		return "a directory";
+	case S_IFIFO:
+		return "a FIFO";
+	case S_IFCHR:
+		return "a character device";
+	case S_IFBLK:
+		return "a block device";
+	case S_IFSOCK:
+		return "a socket";
+	}
+	return "of another kind";
+}
+
+/* Why open() refused PATH.  With O_NOFOLLOW, ELOOP is how a symbolic link
+ * shows; lstat() names it (the link itself, so it cannot block). */
+static int refuse_open(const char *path, const char *what, int nofollow, char *err, size_t errlen)
+{
+	int e = errno;
+	struct stat st;
+
+	if (e == ELOOP && nofollow && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		set_err(err, errlen, "%s %s is a symbolic link; name the file itself", what, path);
+	else
+		set_err(err, errlen, "cannot open %s %s: %s", what, path, strerror(e));
+	return -e;
+}
+
+/* The file decided on is the one opened: fstat() of the descriptor, never a
+ * stat() of the name before the open.  It must be a regular file (a FIFO or a
+ * device would block or never end), of the effective user or root (no one
+ * else may say which account is mounted, or with which token), and at most
+ * MAX bytes. */
+static int check_opened(int fd, const char *path, const char *what, size_t max, struct stat *st, char *err,
+			size_t errlen)
+{
+	uid_t euid = geteuid();
+	int e;
+
+	if (fstat(fd, st) < 0) {
+		e = errno;
+		set_err(err, errlen, "cannot read %s %s: %s", what, path, strerror(e));
+		return -e;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		set_err(err, errlen, "%s %s is %s, not a regular file", what, path, file_kind(st->st_mode));
+		return -EINVAL;
+	}
+	if (st->st_uid != euid && st->st_uid != 0) {
+		if (euid == 0)
+			set_err(err, errlen, "%s %s is owned by uid %u, not by root", what, path, (unsigned)st->st_uid);
+		else
+			set_err(err, errlen, "%s %s is owned by uid %u, not by the mounting user (uid %u) or root",
+				what, path, (unsigned)st->st_uid, (unsigned)euid);
+		return -EACCES;
+	}
+	if (st->st_size < 0 || (unsigned long long)st->st_size > max) {
+		set_err(err, errlen, "%s %s is larger than %zu KiB", what, path, max / 1024);
+		return -EFBIG;
+	}
+	return 0;
+}
+
+/* Read PATH whole, never blocking on it: O_NONBLOCK lets a FIFO's open return
+ * at once, so that check_opened() can refuse it.  A symbolic link is followed
+ * only when FOLLOW.  At most MAX bytes are read even if the file grows (or is
+ * a /proc file that claims size 0).  Returns 0 with a NUL-terminated buffer
+ * the caller wipes and frees in *TEXT, its length in *LEN and the file's
+ * status in *ST; or a negative errno with a one-line reason in ERR. */
+static int read_bounded(const char *path, const char *what, bool follow, size_t max, char **text, size_t *len,
+			struct stat *st, char *err, size_t errlen)
+{
+	int nofollow = follow ? 0 : O_NOFOLLOW;
+	char *buf = NULL;
+	size_t got = 0;
+	ssize_t n;
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | nofollow);
+	if (fd < 0)
+		return refuse_open(path, what, nofollow, err, errlen);
+	ret = check_opened(fd, path, what, max, st, err, errlen);
+	if (ret)
+		goto out;
+	buf = malloc(max + 1);
+	if (!buf) {
+		set_err(err, errlen, "out of memory");
+		ret = -ENOMEM;
+		goto out;
+	}
+	while (got <= max && (n = read(fd, buf + got, max + 1 - got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = -errno;
+			set_err(err, errlen, "cannot read %s %s: %s", what, path, strerror(errno));
+			goto out;
+		}
+		got += (size_t)n;
+	}
+	if (got > max) {
+		set_err(err, errlen, "%s %s is larger than %zu KiB", what, path, max / 1024);
+		ret = -EFBIG;
+		goto out;
+	}
+	buf[got] = '\0';
+	*text = buf;
+	*len = got;
+	buf = NULL;
+out:
+	if (buf) {
+		explicit_bzero(buf, max + 1);
+		free(buf);
+	}
+	close(fd);
+	return ret;
+}
+
+static void wipe_text(char *text, size_t len)
+{
+	if (text) {
+		explicit_bzero(text, len);
+		free(text);
+	}
+}
+
+/* A symbolic link as the config is allowed (config management often links
+ * /etc/vobizfs.ini); the file it leads to is held to every rule. */
 static int read_config_file(struct loader *ld, const char *path)
 {
-	FILE *f;
-	int fd, line, ret = 0;
+	struct stat st;
+	char *text = NULL;
+	size_t len = 0;
+	int line, ret;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		set_err(ld->err, ld->errlen, "cannot open config file %s: %s", path, strerror(errno));
-		return -errno;
-	}
-	f = fdopen(fd, "r");
-	if (!f) {
-		close(fd);
-		set_err(ld->err, ld->errlen, "cannot read config file %s: %s", path, strerror(errno));
-		return -ENOMEM;
-	}
-	ld->file = f;
+	ret = read_bounded(path, "config file", true, CONFIG_FILE_MAX, &text, &len, &st, ld->err, ld->errlen);
+	if (ret)
+		return ret;
+	ld->text = text;
+	ld->len = len;
 	line = ini_parse_stream(read_line, ld, on_ini_key, ld);
 	if (line == 0 && ld->overlong_line) {
 		set_err(ld->err, ld->errlen, "%s:%d: line too long (for a long token, use auth_token_file)", path,
@@ -424,41 +550,44 @@ static int read_config_file(struct loader *ld, const char *path)
 			set_err(ld->err, ld->errlen, "%s: cannot parse", path);
 		ret = -EINVAL;
 	} else if (ld->file_has_token) {
-		ret = check_private(fileno(f), path, "auth_token", ld->err, ld->errlen);
+		ret = check_private(&st, path, "auth_token", ld->err, ld->errlen);
 	}
-	fclose(f);
+	ld->text = NULL;
+	wipe_text(text, len);
 	if (ret == 0)
 		ret = replace_str(&ld->cfg->path, path);
 	return ret;
 }
 
+/* The token is the first line; a link is refused, since following one sent
+ * the first line of whatever private file it named as the token. */
 static int read_token_file(struct loader *ld)
 {
-	char buf[TOKEN_MAX + 2];
-	ssize_t n;
-	int fd, ret;
+	struct stat st;
+	char *text = NULL;
+	size_t len = 0, line;
+	int ret;
 
-	fd = open(ld->token_file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		set_err(ld->err, ld->errlen, "cannot open auth_token_file %s: %s", ld->token_file, strerror(errno));
-		return -errno;
-	}
-	ret = check_private(fd, ld->token_file, "the auth token", ld->err, ld->errlen);
+	ret = read_bounded(ld->token_file, "auth_token_file", false, TOKEN_FILE_MAX, &text, &len, &st, ld->err,
+			   ld->errlen);
+	if (ret)
+		return ret;
+	ret = check_private(&st, ld->token_file, "the auth token", ld->err, ld->errlen);
 	if (ret == 0) {
-		n = read(fd, buf, sizeof(buf) - 1);
-		if (n < 0) {
-			ret = -errno;
-			set_err(ld->err, ld->errlen, "cannot read %s: %s", ld->token_file, strerror(errno));
+		line = strcspn(text, "\r\n");
+		if (line < len && text[line] == '\0') {
+			/* A NUL would cut the token short without a word. */
+			set_err(ld->err, ld->errlen, "the auth token in %s is malformed", ld->token_file);
+			ret = -EINVAL;
 		} else {
-			buf[n] = '\0';
-			buf[strcspn(buf, "\r\n")] = '\0';
 			wipe_free(ld->cfg->auth_token);
-			ld->cfg->auth_token = strdup(buf);
+			ld->cfg->auth_token = strndup(text, line);
 			ret = ld->cfg->auth_token ? 0 : -ENOMEM;
+			if (ret)
+				set_err(ld->err, ld->errlen, "out of memory");
 		}
 	}
-	explicit_bzero(buf, sizeof(buf));
-	close(fd);
+	wipe_text(text, len);
 	return ret;
 }
 

@@ -49,6 +49,10 @@ struct config {
  * error naming both lines, a continuation line one naming its line.
  * state_dir, when not set, is config_default_state_dir(geteuid()); it is not
  * created here.
+ * The config file and the auth_token_file are read without ever blocking (a
+ * FIFO or a device is refused unread) and must be regular files owned by the
+ * effective user or root, of at most 64 KiB and 4 KiB; the config file may be
+ * reached through a symbolic link, the auth_token_file not.
  * Refuses, among others: unknown keys, bad values, a file holding auth_token
  * (or an auth_token_file) readable by group or others, http:// to a host that
  * is not loopback, a missing auth_id or token, a relative state_dir.

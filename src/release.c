@@ -48,7 +48,10 @@ struct releaser {
 	 * their next release looks at the listing first. */
 	char doubtful[MAX_DOUBTFUL][E164_BUFSIZE]; /* "" = free slot */
 
-	atomic_ulong released, refused, failed, dry_runs, cancelled;
+	atomic_ulong released, refused, failed, dry_runs, cancelled, refunds_failed;
+	/* The legacy dialect's hints that the API speaks the current one, each
+	 * logged once per mount. */
+	atomic_bool hinted_pending, hinted_not_found;
 };
 
 struct releaser *releaser_new(const struct config *cfg, struct api *api, struct catalog *catalog, struct audit *audit,
@@ -98,6 +101,7 @@ void release_counters(struct releaser *r, struct release_counters *out)
 	out->failed = atomic_load(&r->failed);
 	out->dry_runs = atomic_load(&r->dry_runs);
 	out->cancelled = atomic_load(&r->cancelled);
+	out->refunds_failed = atomic_load(&r->refunds_failed);
 }
 
 static int find_slot(struct releaser *r, const char *digits)
@@ -218,23 +222,12 @@ static void mark_settled(struct releaser *r, const char *digits)
 	state_edit(r->state, UNSETTLED_FILE, edit_journal, &e);
 }
 
-/* Time kept back from the request for a look at the listing, and the least
- * such a look gets even when the deadline is spent (a pause, a slow answer):
- * an unknown outcome is never reported without looking. */
-static int64_t verify_reserve_ms(const struct config *cfg)
-{
-	int64_t reserve = (int64_t)cfg->timeout_s * 1000 / 3;
-
-	return reserve > 5000 ? 5000 : reserve < 1000 ? 1000 : reserve;
-}
-
 /* DIGITS's state from a listing that would show it, given at least the
- * verification reserve past DEADLINE. */
+ * look's reserve past DEADLINE. */
 static int observe(struct releaser *r, const char *digits, int64_t deadline)
 {
-	int64_t floor = clock_now_ms() + verify_reserve_ms(r->cfg);
-
-	return settle_observe(r->api, r->catalog, r->cfg->parallel, digits, deadline > floor ? deadline : floor);
+	return settle_observe(r->api, r->catalog, r->cfg->parallel, digits,
+			      settle_deadline(r->cfg->timeout_s, deadline));
 }
 
 static const char *state_name(int state)
@@ -304,10 +297,11 @@ static int settle_lost_answer(struct releaser *r, const char *digits, int ret, i
 /* The network part of a release, after the guards. */
 static int send_release(struct releaser *r, const char *digits, int64_t deadline, struct attempt *a)
 {
+	bool legacy = r->cfg->dialect == API_DIALECT_LEGACY;
 	struct api_outcome out;
 	int ret;
 
-	ret = api_release(r->api, digits, r->cfg->immediate, deadline - verify_reserve_ms(r->cfg), &out);
+	ret = api_release(r->api, digits, r->cfg->immediate, deadline - settle_reserve_ms(r->cfg->timeout_s), &out);
 	a->http_status = out.http_status;
 	snprintf(a->message, sizeof(a->message), "%s", out.message);
 	if (ret == 0) {
@@ -315,9 +309,17 @@ static int send_release(struct releaser *r, const char *digits, int64_t deadline
 
 		mark_settled(r, digits);
 		record_status(r, digits, pending ? NUMBER_PENDING_RELEASE : NUMBER_RELEASED, &out.answer);
+		if (pending && legacy && !atomic_exchange(&r->hinted_pending, true))
+			log_warn(
+			    "release of %s: the API answered the legacy DELETE with a pending release: it works in "
+			    "the current dialect; [api] dialect = current shows pending-release/ and allows "
+			    "cancelling with mv",
+			    digits);
 		return 0;
 	}
 	if (out.unknown)
+		return settle_lost_answer(r, digits, ret, deadline, a);
+	if (ret == -EBUSY && out.rate_limited) /* 409 "already pending": the 429'd request may have acted */
 		return settle_lost_answer(r, digits, ret, deadline, a);
 	mark_settled(r, digits);
 	if (ret == -ENOENT && out.rate_limited) {
@@ -327,9 +329,13 @@ static int send_release(struct releaser *r, const char *digits, int64_t deadline
 		record_status(r, digits, NUMBER_RELEASED, NULL);
 		return 0;
 	}
+	if (ret == -ENOENT && legacy && !atomic_exchange(&r->hinted_not_found, true))
+		log_warn("release of %s: the API does not know the listed number by its digits; if it follows the "
+			 "current docs (the number written %%2B<digits> in the path), set [api] dialect = current",
+			 digits);
 	if (ret == -ENOENT)
 		record_status(r, digits, NUMBER_RELEASED, NULL);
-	a->sent_nothing_released = ret != -ENOENT && !out.rate_limited; /* a 429 may have acted */
+	a->sent_nothing_released = !out.rate_limited; /* refused or unknown to the API; a 429 may have acted */
 	return ret;
 }
 
@@ -338,7 +344,7 @@ static int send_release(struct releaser *r, const char *digits, int64_t deadline
  * negative errno (no listing: nothing may be sent). */
 static int look_first(struct releaser *r, const char *digits, int64_t deadline, struct attempt *a)
 {
-	int seen = observe(r, digits, deadline - verify_reserve_ms(r->cfg));
+	int seen = observe(r, digits, deadline - settle_reserve_ms(r->cfg->timeout_s));
 
 	if (seen < 0) {
 		log_error("release of %s: an earlier release's outcome is unknown and no listing could be read; "
@@ -522,9 +528,32 @@ int release_settle_unfinished(struct releaser *r)
 	return state_edit(r->state, UNSETTLED_FILE, settle_at_mount, r);
 }
 
+/* A cancel answer's refund fields, for its audit line: NULL when it has
+ * none (or out of memory: the line then goes without them). */
+static cJSON *refund_details(const struct release_answer *answer)
+{
+	cJSON *d = cJSON_CreateObject();
+	bool ok = d != NULL;
+
+	if (ok && answer->refund_status[0])
+		ok = cJSON_AddStringToObject(d, "refund_status", answer->refund_status) != NULL;
+	if (ok && answer->has_refund_amount)
+		ok = cJSON_AddNumberToObject(d, "refund_amount", answer->refund_amount) != NULL;
+	if (ok && answer->currency[0])
+		ok = cJSON_AddStringToObject(d, "currency", answer->currency) != NULL;
+	if (ok && answer->refund_error[0])
+		ok = cJSON_AddStringToObject(d, "refund_error", answer->refund_error) != NULL;
+	if (!ok || !d->child) {
+		cJSON_Delete(d);
+		return NULL;
+	}
+	return d;
+}
+
 int release_cancel(struct releaser *r, const char *digits, const struct caller *caller, int64_t deadline)
 {
 	struct catalog_filter pending = { .status = NUMBER_PENDING_RELEASE };
+	cJSON *details;
 	struct api_outcome out;
 	struct number_info info;
 	int ret, slot;
@@ -553,9 +582,19 @@ int release_cancel(struct releaser *r, const char *digits, const struct caller *
 	if (ret == 0) {
 		record_status(r, digits, NUMBER_ACTIVE, NULL);
 		atomic_fetch_add(&r->cancelled, 1);
+		if (!strcmp(out.answer.refund_status, "failed")) {
+			atomic_fetch_add(&r->refunds_failed, 1);
+			log_warn(
+			    "cancel-release of %s: the number is held again, but the release fee was not refunded: "
+			    "%s",
+			    digits, out.answer.refund_error[0] ? out.answer.refund_error : "refund_status failed");
+		}
 	} else if (out.unknown)
 		catalog_invalidate(r->catalog);
-	audit_result(r, "cancel-release", digits, caller, out.http_status, ret, out.message[0] ? out.message : NULL);
+	details = refund_details(&out.answer);
+	audit_outcome_details(r->audit, "cancel-release", digits, caller, r->cfg->dry_run, out.http_status, ret,
+			      out.message[0] ? out.message : NULL, details);
+	cJSON_Delete(details);
 out:
 	unclaim(r, slot);
 	return ret;

@@ -30,7 +30,9 @@ struct release_counters {
 				   protect, budget, a missing audit */
 	unsigned long failed;   /* the API refused, or the outcome stayed unknown */
 	unsigned long dry_runs;
-	unsigned long cancelled; /* pending releases cancelled */
+	unsigned long cancelled;      /* pending releases cancelled */
+	unsigned long refunds_failed; /* of those, cancelled without the release fee
+					 refunded (refund_status "failed") */
 };
 
 /* A snapshot of the counters.  Thread-safe. */
@@ -64,7 +66,10 @@ int release_budget(struct releaser *r, unsigned *used, unsigned *limit);
 int release_settle_unfinished(struct releaser *r);
 
 /* Cancel the pending release of DIGITS (current dialect).  Returns 0 when it
- * is held again; errors as above (-ENOENT when it is not pending). */
+ * is held again — also when the API could not refund the release fee
+ * (refund_status "failed"): that is logged with the API's refund_error,
+ * audited with the refund fields and counted in refunds_failed.  Errors as
+ * above (-ENOENT when it is not pending). */
 int release_cancel(struct releaser *r, const char *digits, const struct caller *caller, int64_t deadline);
 
 #endif

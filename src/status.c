@@ -43,7 +43,8 @@ static bool add_counters(cJSON *root, struct api *api, struct releaser *releaser
 	       cJSON_AddNumberToObject(o, "failed", (double)rc.failed) &&
 	       cJSON_AddNumberToObject(o, "refused", (double)rc.refused) &&
 	       cJSON_AddNumberToObject(o, "dry_run", (double)rc.dry_runs) &&
-	       cJSON_AddNumberToObject(o, "cancelled", (double)rc.cancelled);
+	       cJSON_AddNumberToObject(o, "cancelled", (double)rc.cancelled) &&
+	       cJSON_AddNumberToObject(o, "refunds_failed", (double)rc.refunds_failed);
 }
 
 char *status_render(const struct config *cfg, struct api *api, struct catalog *catalog, struct releaser *releaser,

@@ -12,12 +12,8 @@ ctl POST /faults "{\"method\":\"DELETE\",\"number\":\"$n\",\"action\":\"stall\"}
 
 rm "$MNT/numbers/$n" 2>/dev/null &
 rm_pid=$!
-wait_for "the DELETE to reach the sandbox" 10 sh -c "[ \$(curl -sf $CTL/requests | jq '[.[] | select(.method == \"DELETE\")] | length') -ge 1 ]" ||
-	fail "the DELETE never arrived"
-kill -KILL "$VOBIZFS_PID"
-wait "$VOBIZFS_PID" 2>/dev/null
-VOBIZFS_PID=
-fusermount3 -u -z "$MNT"
+wait_for "the DELETE to reach the sandbox" 10 request_arrived DELETE || fail "the DELETE never arrived"
+kill_vobizfs
 wait "$rm_pid" 2>/dev/null
 ctl DELETE /faults >/dev/null
 

@@ -17,13 +17,9 @@ crash_during_delete() {
 	ctl POST /faults "{\"method\":\"DELETE\",\"number\":\"$n\",\"action\":\"stall\",\"ms\":$ms,\"apply\":true}" >/dev/null
 	rm "$MNT/numbers/$n" 2>/dev/null &
 	rm_pid=$!
-	wait_for "the DELETE of $n to reach the sandbox" 10 sh -c \
-		"[ \$(curl -sf $CTL/requests | jq '[.[] | select(.method == \"DELETE\")] | length') -ge 1 ]" ||
+	wait_for "the DELETE of $n to reach the sandbox" 10 request_arrived DELETE "/$n\$" ||
 		fail "the DELETE of $n never arrived"
-	kill -KILL "$VOBIZFS_PID"
-	wait "$VOBIZFS_PID" 2>/dev/null
-	VOBIZFS_PID=
-	fusermount3 -u -z "$MNT"
+	kill_vobizfs
 	wait "$rm_pid" 2>/dev/null
 }
 

@@ -149,6 +149,29 @@ count_requests() {
 	requests "$@" | wc -l
 }
 
+# request_arrived METHOD [PATH-REGEX]: true once the sandbox has seen such a
+# request (a stalled one is logged when its stall begins).
+request_arrived() {
+	[ "$(count_requests "$@")" -ge 1 ]
+}
+
+# kill_vobizfs: a crash — SIGKILL the daemon and clear its dead mount.
+kill_vobizfs() {
+	kill -KILL "$VOBIZFS_PID"
+	wait "$VOBIZFS_PID" 2>/dev/null
+	VOBIZFS_PID=
+	fusermount3 -u -z "$MNT"
+}
+
+# pause_vobizfs SECONDS: stop the daemon (a suspended VM, a swapped-out
+# process) that long, then let it go on.  The pause is the scenario, so it is
+# a fixed time.
+pause_vobizfs() {
+	kill -STOP "$VOBIZFS_PID"
+	sleep "$1"
+	kill -CONT "$VOBIZFS_PID"
+}
+
 clear_requests() {
 	ctl POST /requests/clear >/dev/null
 }

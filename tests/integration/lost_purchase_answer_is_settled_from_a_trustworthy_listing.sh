@@ -22,12 +22,8 @@ purchase_case() {
 	mv "$MNT/inventory/IN/$n" "$MNT/numbers/" 2>"$T/mv.err" &
 	mv_pid=$!
 	if [ -n "$stop" ]; then
-		wait_for "the POST to hang" 10 sh -c "[ \$(curl -sf $CTL/requests | jq '[.[] | select(.method == \"POST\")] | length') -ge 1 ]" ||
-			fail "$what: the POST never arrived"
-		# The pause is the scenario: longer than [api] timeout.
-		kill -STOP "$VOBIZFS_PID"
-		sleep 3
-		kill -CONT "$VOBIZFS_PID"
+		wait_for "the POST to hang" 10 request_arrived POST || fail "$what: the POST never arrived"
+		pause_vobizfs 3 # longer than [api] timeout
 	fi
 	wait "$mv_pid"
 	status=$?

@@ -15,10 +15,6 @@ audit_of() { # NUMBER: "result|message" of its outcome line(s)
 	jq -r --arg n "$1" 'select(.number == $n and .event == "outcome") | "\(.result)|\(.message)"' "$T/audit.jsonl"
 }
 
-delete_logged() { # NUMBER: its DELETE reached the sandbox (logged when the stall begins)
-	[ "$(curl -sf "$CTL/requests" | jq --arg n "$1" '[.[] | select(.method == "DELETE" and (.path | endswith($n)))] | length')" -ge 1 ]
-}
-
 # paused_rm NUMBER APPLY: rm NUMBER while the sandbox holds its DELETE 800 ms
 # and then applies it (APPLY true) or drops the connection (false); the daemon
 # is stopped for about 3 s meanwhile.  Sets RM_STATUS and RM_OUT.
@@ -28,14 +24,11 @@ paused_rm() {
 	ctl POST /faults "{\"method\":\"DELETE\",\"number\":\"$n\",\"action\":\"stall\",\"ms\":800,\"apply\":$apply}" >/dev/null
 	rm "$MNT/numbers/$n" >"$T/rm.out" 2>&1 &
 	rm_pid=$!
-	wait_for "the DELETE of $n to reach the sandbox" 10 delete_logged "$n" || fail "the DELETE of $n never arrived"
-	kill -STOP "$VOBIZFS_PID"
-	# A fixed pause on purpose: the pause is the scenario.  3 s spans the
-	# 800 ms stall (so the sandbox answers, or drops, while the daemon is
-	# stopped) and the whole 2 s deadline of the rm.  Nothing can be polled
-	# instead: the stopped daemon changes nothing there is to observe.
-	sleep 3
-	kill -CONT "$VOBIZFS_PID"
+	wait_for "the DELETE of $n to reach the sandbox" 10 request_arrived DELETE "/$n\$" ||
+		fail "the DELETE of $n never arrived"
+	# 3 s spans the 800 ms stall (so the sandbox answers, or drops, while the
+	# daemon is stopped) and the whole 2 s deadline of the rm.
+	pause_vobizfs 3
 	wait "$rm_pid"
 	RM_STATUS=$?
 	RM_OUT=$(cat "$T/rm.out")

@@ -1,6 +1,6 @@
 /* Control endpoints: state (/numbers, /inventory, /balance), the request log
- * (/requests), faults (/faults), latency, the listing's /search-mode, /down
- * and /up, /health. Every answer is JSON. */
+ * (/requests), faults (/faults), latency, the listing's /search-mode, the
+ * answer /shapes, /down and /up, /health. Every answer is JSON. */
 #include "control.h"
 
 #include <arpa/inet.h>
@@ -256,6 +256,34 @@ static void serve_search_mode(struct control *c, struct MHD_Connection *connecti
 	reply_json(reply, MHD_HTTP_OK, body);
 }
 
+/* GET /shapes answers every switch; POST /shapes {"KEY":"VALUE",...} sets
+ * the ones given (all or none) first. */
+static void serve_shapes(struct control *c, const char *method, const struct http_request *req, struct reply *reply)
+{
+	struct shapes shapes = store_shapes(c->cfg.store);
+
+	if (strcmp(method, "POST") == 0) {
+		const char *why = NULL;
+		cJSON *body = parse_body(req, reply);
+		int rc;
+
+		if (!body)
+			return;
+		rc = shapes_set_json(&shapes, body, &why);
+		cJSON_Delete(body);
+		if (rc) {
+			reply_error(reply, MHD_HTTP_BAD_REQUEST, "bad request", why);
+			return;
+		}
+		store_set_shapes(c->cfg.store, &shapes);
+	} else if (strcmp(method, "GET") != 0) {
+		reply_error(reply, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed", NULL);
+		reply->allow = "GET, POST";
+		return;
+	}
+	reply_json(reply, MHD_HTTP_OK, shapes_to_json(&shapes));
+}
+
 static void route(struct control *c, struct MHD_Connection *connection, const char *url, const char *method,
 		  const struct http_request *req, struct reply *reply)
 {
@@ -271,6 +299,8 @@ static void route(struct control *c, struct MHD_Connection *connection, const ch
 		serve_setting(c, connection, method, url + 1, reply);
 	else if (strcmp(url, "/search-mode") == 0)
 		serve_search_mode(c, connection, method, reply);
+	else if (strcmp(url, "/shapes") == 0)
+		serve_shapes(c, method, req, reply);
 	else if (get && strcmp(url, "/inventory") == 0)
 		reply_text(reply, MHD_HTTP_OK, store_dump_inventory(c->cfg.store));
 	else if (get && strcmp(url, "/requests") == 0)

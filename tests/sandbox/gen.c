@@ -82,9 +82,11 @@ static void trunk_id(const struct gen_config *cfg, uint64_t which, char out[NUMB
 	format_uuid(hash3(cfg->seed, 0x7c, which % 3), out);
 }
 
+/* Application ids are digit strings, as the vendor's are ("20577609616603585"). */
 static void application_id(const struct gen_config *cfg, uint64_t which, char out[NUMBER_TEXT_LEN])
 {
-	format_uuid(hash3(cfg->seed, 0xa9, which % 2), out);
+	snprintf(out, NUMBER_TEXT_LEN, "2%016" PRIu64,
+		 (uint64_t)(hash3(cfg->seed, 0xa9, which % 2) % 10000000000000000ULL));
 }
 
 static void apply_class(struct number *n, int cls)

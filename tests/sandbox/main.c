@@ -42,6 +42,7 @@ static struct store_config store_config_from(const struct options *opt)
 		.cooldown_us = (int64_t)opt->cooldown_s * 1000000,
 		.balance = opt->balance,
 		.search_mode = opt->search_mode,
+		.shapes = opt->shapes,
 	};
 }
 

@@ -78,23 +78,47 @@ void number_set_text(char *field, size_t size, const char *value)
 	field[len] = '\0';
 }
 
-/* Adds a string member, or null when the field is "". */
-static cJSON *add_nullable(cJSON *obj, const char *key, const char *value)
+/* fields=rich: billing dates, from the purchase: that day, and 30 days on. */
+static bool add_billing_dates(cJSON *obj, const struct number *n, const struct shapes *shapes)
 {
-	if (value[0] == '\0')
-		return cJSON_AddNullToObject(obj, key);
-	return cJSON_AddStringToObject(obj, key, value);
+	char next[TIMESTAMP_LEN];
+	int64_t us;
+
+	if (!n->purchased_at[0] || timestamp_parse(n->purchased_at, &us) != 0)
+		return shapes_add_nullable(shapes, obj, "last_billing_date", "") &&
+		       shapes_add_nullable(shapes, obj, "next_billing_date", "");
+	timestamp_format(us + 30LL * 86400 * 1000000, next);
+	return shapes_add_time(shapes, obj, "last_billing_date", n->purchased_at) &&
+	       shapes_add_time(shapes, obj, "next_billing_date", next);
 }
 
 /* The documented fields the sandbox does not act on get these values unless
- * extra says otherwise. */
-static bool add_defaults(cJSON *obj, const struct number *n)
+ * extra says otherwise. Inventory items carry tags as an object (DESIGN.md
+ * §2); fields=rich adds the billing dates and aadhaar_* and fills in tags. */
+static bool add_defaults(cJSON *obj, const struct number *n, const struct shapes *shapes)
 {
-	return cJSON_AddStringToObject(obj, "provider", "") && cJSON_AddBoolToObject(obj, "voice_enabled", n->voice) &&
-	       cJSON_AddArrayToObject(obj, "tags") && cJSON_AddBoolToObject(obj, "is_blocked", false) &&
-	       cJSON_AddBoolToObject(obj, "is_trial_number", false) &&
-	       cJSON_AddStringToObject(obj, "source", "purchased") &&
-	       cJSON_AddNumberToObject(obj, "minimum_commitment_months", 0);
+	bool inventory = n->account_id[0] == '\0';
+	cJSON *tags;
+
+	if (!cJSON_AddStringToObject(obj, "provider", shapes->rich_fields ? "vobiz" : "") ||
+	    !cJSON_AddBoolToObject(obj, "voice_enabled", n->voice))
+		return false;
+	tags = inventory ? cJSON_AddObjectToObject(obj, "tags") : cJSON_AddArrayToObject(obj, "tags");
+	if (!tags)
+		return false;
+	if (shapes->rich_fields && inventory && !cJSON_AddStringToObject(tags, "tier", "standard"))
+		return false;
+	if (shapes->rich_fields && !inventory && !cJSON_AddItemToArray(tags, cJSON_CreateString("sandbox")))
+		return false;
+	if (!cJSON_AddBoolToObject(obj, "is_blocked", false) || !cJSON_AddBoolToObject(obj, "is_trial_number", false) ||
+	    !cJSON_AddStringToObject(obj, "source", "purchased") ||
+	    !cJSON_AddNumberToObject(obj, "minimum_commitment_months", 0))
+		return false;
+	if (!shapes->rich_fields)
+		return true;
+	return (inventory || add_billing_dates(obj, n, shapes)) &&
+	       cJSON_AddBoolToObject(obj, "aadhaar_verified", false) &&
+	       cJSON_AddStringToObject(obj, "aadhaar_verification_status", "not_required");
 }
 
 static bool add_extra(cJSON *obj, const cJSON *extra)
@@ -120,7 +144,7 @@ static bool add_extra(cJSON *obj, const cJSON *extra)
 	return true;
 }
 
-cJSON *number_to_json(const struct number *n)
+cJSON *number_to_json(const struct number *n, const struct shapes *shapes)
 {
 	cJSON *obj = cJSON_CreateObject();
 	cJSON *caps;
@@ -132,24 +156,25 @@ cJSON *number_to_json(const struct number *n)
 	e164[0] = '+';
 	memcpy(e164 + 1, n->digits, sizeof(n->digits));
 
-	ok = cJSON_AddStringToObject(obj, "id", n->id) && add_nullable(obj, "account_id", n->account_id) &&
+	ok = cJSON_AddStringToObject(obj, "id", n->id) &&
+	     shapes_add_nullable(shapes, obj, "account_id", n->account_id) &&
 	     cJSON_AddStringToObject(obj, "e164", e164) && cJSON_AddStringToObject(obj, "country", n->country) &&
-	     add_nullable(obj, "region", n->region) && (caps = cJSON_AddObjectToObject(obj, "capabilities")) &&
-	     cJSON_AddBoolToObject(caps, "voice", n->voice) && cJSON_AddBoolToObject(caps, "sms", n->sms) &&
-	     cJSON_AddBoolToObject(caps, "mms", n->mms) && cJSON_AddBoolToObject(caps, "fax", n->fax) &&
-	     cJSON_AddStringToObject(obj, "status", n->status) &&
-	     cJSON_AddNumberToObject(obj, "setup_fee", n->setup_fee) &&
-	     cJSON_AddNumberToObject(obj, "monthly_fee", n->monthly_fee) &&
+	     shapes_add_nullable(shapes, obj, "region", n->region) &&
+	     (caps = cJSON_AddObjectToObject(obj, "capabilities")) && cJSON_AddBoolToObject(caps, "voice", n->voice) &&
+	     cJSON_AddBoolToObject(caps, "sms", n->sms) && cJSON_AddBoolToObject(caps, "mms", n->mms) &&
+	     cJSON_AddBoolToObject(caps, "fax", n->fax) && cJSON_AddStringToObject(obj, "status", n->status) &&
+	     shapes_add_fee(shapes, obj, "setup_fee", n->setup_fee) &&
+	     shapes_add_fee(shapes, obj, "monthly_fee", n->monthly_fee) &&
 	     cJSON_AddStringToObject(obj, "currency", n->currency) &&
-	     add_nullable(obj, "application_id", n->application_id) &&
-	     add_nullable(obj, "trunk_group_id", n->trunk_group_id) && add_defaults(obj, n);
+	     shapes_add_nullable(shapes, obj, "application_id", n->application_id) &&
+	     shapes_add_nullable(shapes, obj, "trunk_group_id", n->trunk_group_id) && add_defaults(obj, n, shapes);
 	if (ok && number_has_status(n, "pending_release"))
-		ok = cJSON_AddNumberToObject(obj, "release_fee", n->release_fee) &&
-		     cJSON_AddStringToObject(obj, "cooldown_ends_at", n->cooldown_ends_at);
-	ok = ok && add_nullable(obj, "purchased_at", n->purchased_at) &&
-	     add_nullable(obj, "released_at", n->released_at) &&
-	     cJSON_AddStringToObject(obj, "created_at", n->created_at) &&
-	     cJSON_AddStringToObject(obj, "updated_at", n->updated_at) && (!n->extra || add_extra(obj, n->extra));
+		ok = shapes_add_fee(shapes, obj, "release_fee", n->release_fee) &&
+		     shapes_add_time(shapes, obj, "cooldown_ends_at", n->cooldown_ends_at);
+	ok = ok && shapes_add_time(shapes, obj, "purchased_at", n->purchased_at) &&
+	     shapes_add_time(shapes, obj, "released_at", n->released_at) &&
+	     shapes_add_time(shapes, obj, "created_at", n->created_at) &&
+	     shapes_add_time(shapes, obj, "updated_at", n->updated_at) && (!n->extra || add_extra(obj, n->extra));
 	if (!ok) {
 		cJSON_Delete(obj);
 		return NULL;

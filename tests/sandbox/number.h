@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "shapes.h"
 #include "timestamp.h"
 
 #define NUMBER_DIGITS_MAX 15 /* E.164 allows at most 15 digits */
@@ -65,10 +66,11 @@ bool number_has_status(const struct number *n, const char *status);
 void number_set_text(char *field, size_t size, const char *value);
 #define NUMBER_SET(field, value) number_set_text((field), sizeof(field), (value))
 
-/* The record as an API item: every documented field, the pending-release
+/* The record as an API item, in `shapes`: every documented field (unset
+ * nullable ones absent or null, as the shapes say), the pending-release
  * fields while pending, then the extra fields. Caller owns the result.
  * NULL when out of memory. */
-cJSON *number_to_json(const struct number *n);
+cJSON *number_to_json(const struct number *n, const struct shapes *shapes);
 
 /* Merges the members of the JSON object `fields` into `n`: known fields must
  * have their documented type (strings, null where nullable, numbers,

@@ -38,6 +38,12 @@ static const char usage[] = "usage: " PROG " [options]\n"
 			    "  --balance AMOUNT         account balance for purchases (default 1000000)\n"
 			    "  --search-mode MODE       how the listing matches ?search=: contains (default),\n"
 			    "                           prefix, exact, ignore or empty\n"
+			    "  --shape KEY=VALUE        an answer shape that varies (repeatable; see README.md):\n"
+			    "                           unset-keys=absent|null, fields=basic|rich,\n"
+			    "                           fees=plain|floats, time-digits=6|0|9, assign=204|200,\n"
+			    "                           refund=ok|failed, purchase=number|items,\n"
+			    "                           owner-key=account_id|auth_id,\n"
+			    "                           legacy-delete=final|pending|not-found\n"
 			    "  --help                   this text\n";
 
 enum {
@@ -60,6 +66,7 @@ enum {
 	OPT_EPOCH,
 	OPT_BALANCE,
 	OPT_SEARCH_MODE,
+	OPT_SHAPE,
 	OPT_HELP,
 };
 
@@ -83,6 +90,7 @@ static const struct option long_options[] = {
 	{ "epoch", required_argument, NULL, OPT_EPOCH },
 	{ "balance", required_argument, NULL, OPT_BALANCE },
 	{ "search-mode", required_argument, NULL, OPT_SEARCH_MODE },
+	{ "shape", required_argument, NULL, OPT_SHAPE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -247,6 +255,15 @@ static int parse_one(struct options *opt, int c, const char *arg)
 			return -EINVAL;
 		}
 		return 0;
+	case OPT_SHAPE: {
+		const char *why = NULL;
+
+		if (shapes_set_pair(&opt->shapes, arg, &why) != 0) {
+			fprintf(stderr, PROG ": --shape %s: %s\n", arg, why);
+			return -EINVAL;
+		}
+		return 0;
+	}
 	default:
 		fputs(usage, stderr);
 		return -EINVAL;
@@ -264,6 +281,7 @@ static int set_defaults(struct options *opt)
 	opt->epoch_us = timestamp_now_us();
 	opt->balance = 1000000;
 	opt->search_mode = SEARCH_CONTAINS;
+	shapes_default(&opt->shapes);
 	if (set_string(&opt->auth_id, "MA_SANDBOX1") || set_string(&opt->auth_token, "sandbox-token") ||
 	    set_string(&opt->sub_account_id, "SA_SANDBOX2"))
 		return -ENOMEM;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "search_mode.h"
+#include "shapes.h"
 
 /* Every string is owned by the struct (options_free). */
 struct options {
@@ -26,6 +27,7 @@ struct options {
 	int64_t epoch_us; /* "now" for generated dates */
 	double balance;
 	enum search_mode search_mode; /* how the listing matches ?search= */
+	struct shapes shapes;         /* the answer shapes served (--shape) */
 };
 
 enum { OPTIONS_OK = 0, OPTIONS_EXIT = 1 };

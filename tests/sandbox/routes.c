@@ -14,8 +14,8 @@ static const struct api_route api_routes[] = {
 	{ "POST", "api/v1/Account/*/numbers/purchase-from-inventory", -1, false, routes_purchase },
 	{ "POST", "api/v1/Account/*/numbers/*/assign", 1, false, routes_assign_trunk },
 	{ "DELETE", "api/v1/Account/*/numbers/*/assign", 1, false, routes_unassign_trunk },
-	{ "POST", "api/v1/account/*/numbers/*/application", 1, false, routes_attach_application },
-	{ "DELETE", "api/v1/account/*/numbers/*/application", 1, false, routes_detach_application },
+	{ "POST", "api/v1/Account/*/numbers/*/application", 1, false, routes_attach_application },
+	{ "DELETE", "api/v1/Account/*/numbers/*/application", 1, false, routes_detach_application },
 };
 
 #define ROUTE_COUNT (sizeof(api_routes) / sizeof(api_routes[0]))
@@ -110,7 +110,9 @@ int routes_plus_number(const char *raw, char digits[NUMBER_DIGITS_MAX + 1])
 {
 	char text[ROUTE_SEGMENT_MAX];
 
-	if (route_decode(raw, text, sizeof(text)) != 0 || text[0] != '+')
+	/* A raw '+' in a path does not match (DESIGN.md §2: the cancel_url's
+	 * raw '+' must not be followed verbatim): only %2B is a plus. */
+	if (raw[0] == '+' || route_decode(raw, text, sizeof(text)) != 0 || text[0] != '+')
 		return -EINVAL;
 	return number_parse_e164(text, digits);
 }

@@ -63,8 +63,8 @@ uint64_t routes_page(struct MHD_Connection *connection);
  * false after setting a 400 reply when they are invalid. */
 bool routes_parse_paging(const struct api_call *call, uint64_t *page, uint64_t *per_page, struct reply *reply);
 
-/* A number segment of the current dialect: it must decode to "+digits"
- * (written %2B or a literal '+'). Returns 0 or -EINVAL. */
+/* A number segment of the current dialect: it must be written %2B and then
+ * digits (a literal '+' does not match). Returns 0 or -EINVAL. */
 int routes_plus_number(const char *raw, char digits[NUMBER_DIGITS_MAX + 1]);
 
 /* 500 {"error":"internal_server_error",...} for an out-of-memory store result. */

@@ -1,4 +1,6 @@
-/* Renting numbers: the inventory search and purchase-from-inventory. */
+/* Renting numbers: the inventory search and purchase-from-inventory, whose
+ * answer comes in the documented variants (items beside number; the owner
+ * named auth_id). */
 #include <string.h>
 
 #include "routes.h"
@@ -16,6 +18,48 @@ void routes_list_inventory(const struct api_call *call, struct reply *reply)
 	reply_json(reply, MHD_HTTP_OK, store_list_inventory(call->store, &q));
 }
 
+/* owner-key=auth_id: the owner under the older revision's name. */
+static bool rename_owner(cJSON *number)
+{
+	cJSON *owner = cJSON_DetachItemFromObjectCaseSensitive(number, "account_id");
+
+	if (!owner)
+		return true;
+	if (!cJSON_AddItemToObject(number, "auth_id", owner)) {
+		cJSON_Delete(owner);
+		return false;
+	}
+	return true;
+}
+
+/* {"message","number"}, with "items":[number] beside it for purchase=items.
+ * Takes `number`; NULL when out of memory. */
+static cJSON *purchase_answer(struct shapes shapes, cJSON *number)
+{
+	cJSON *body = cJSON_CreateObject(), *items, *copy;
+
+	if (!number || !body || (shapes.purchase_auth_id && !rename_owner(number)) ||
+	    !cJSON_AddStringToObject(body, "message", "Number purchased successfully")) {
+		cJSON_Delete(number);
+		cJSON_Delete(body);
+		return NULL;
+	}
+	copy = shapes.purchase_items ? cJSON_Duplicate(number, true) : NULL;
+	if (!cJSON_AddItemToObject(body, "number", number)) {
+		cJSON_Delete(number);
+		cJSON_Delete(copy);
+		cJSON_Delete(body);
+		return NULL;
+	}
+	if (shapes.purchase_items &&
+	    (!copy || !(items = cJSON_AddArrayToObject(body, "items")) || !cJSON_AddItemToArray(items, copy))) {
+		cJSON_Delete(copy);
+		cJSON_Delete(body);
+		return NULL;
+	}
+	return body;
+}
+
 void routes_purchase(const struct api_call *call, struct reply *reply)
 {
 	cJSON *request = cJSON_ParseWithLength(call->body, call->body_len);
@@ -28,13 +72,8 @@ void routes_purchase(const struct api_call *call, struct reply *reply)
 	}
 	switch (store_purchase(call->store, e164, &number)) {
 	case STORE_OK:
-		body = cJSON_CreateObject();
-		if (!number || !cJSON_AddStringToObject(body, "message", "Number purchased successfully") ||
-		    !cJSON_AddItemToObject(body, "number", number)) {
-			cJSON_Delete(body);
-			body = NULL;
-		}
-		number = NULL; /* now in body, or freed with it */
+		body = purchase_answer(store_shapes(call->store), number);
+		number = NULL; /* now in body, or freed */
 		reply_json(reply, MHD_HTTP_OK, body);
 		break;
 	case STORE_NO_FUNDS:

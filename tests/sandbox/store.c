@@ -141,6 +141,7 @@ int store_create(const struct store_config *cfg, struct store **out)
 	s->next_expiry_us = INT64_MAX;
 	s->balance = cfg->balance;
 	s->search_mode = cfg->search_mode;
+	s->shapes = cfg->shapes;
 
 	rc = load_generated(s, cfg);
 	if (rc) {
@@ -178,9 +179,9 @@ static bool matches(const struct number *n, const struct store_query *q, enum se
 	return true;
 }
 
-static bool add_item(cJSON *items, const struct number *n)
+static bool add_item(cJSON *items, const struct number *n, const struct shapes *shapes)
 {
-	cJSON *item = number_to_json(n);
+	cJSON *item = number_to_json(n, shapes);
 
 	if (!item)
 		return false;
@@ -188,7 +189,8 @@ static bool add_item(cJSON *items, const struct number *n)
 	return true;
 }
 
-static cJSON *render_page(const struct numvec *v, const struct store_query *q, enum search_mode mode)
+static cJSON *render_page(const struct numvec *v, const struct store_query *q, enum search_mode mode,
+			  const struct shapes *shapes)
 {
 	cJSON *page = cJSON_CreateObject();
 	cJSON *items = cJSON_AddArrayToObject(page, "items");
@@ -200,13 +202,13 @@ static cJSON *render_page(const struct numvec *v, const struct store_query *q, e
 	if (!q->search && !q->status && !q->country) {
 		total = v->len;
 		for (uint64_t i = first; i < v->len && i < first + q->per_page; i++)
-			if (!add_item(items, v->items[i]))
+			if (!add_item(items, v->items[i], shapes))
 				goto oom;
 	} else {
 		for (size_t i = 0; i < v->len; i++) {
 			if (!matches(v->items[i], q, mode))
 				continue;
-			if (total >= first && total < first + q->per_page && !add_item(items, v->items[i]))
+			if (total >= first && total < first + q->per_page && !add_item(items, v->items[i], shapes))
 				goto oom;
 			total++;
 		}
@@ -228,7 +230,7 @@ cJSON *store_list(struct store *s, const struct store_query *q)
 	store_lock(s);
 	if (s->search_mode == SEARCH_IGNORE)
 		query.search = NULL; /* the whole listing, paged in O(page) */
-	cJSON *page = render_page(&s->listed, &query, s->search_mode);
+	cJSON *page = render_page(&s->listed, &query, s->search_mode, &s->shapes);
 	store_unlock(s);
 	return page;
 }
@@ -236,7 +238,7 @@ cJSON *store_list(struct store *s, const struct store_query *q)
 cJSON *store_list_inventory(struct store *s, const struct store_query *q)
 {
 	store_lock(s);
-	cJSON *page = render_page(&s->inventory, q, SEARCH_CONTAINS);
+	cJSON *page = render_page(&s->inventory, q, SEARCH_CONTAINS, &s->shapes);
 	store_unlock(s);
 	return page;
 }
@@ -289,7 +291,7 @@ out:
 	return rc;
 }
 
-enum store_result store_cancel_release(struct store *s, const char *digits)
+enum store_result store_cancel_release(struct store *s, const char *digits, struct cancel_info *info)
 {
 	int64_t now_us = store_lock(s);
 	size_t i;
@@ -301,6 +303,10 @@ enum store_result store_cancel_release(struct store *s, const char *digits)
 		if (!number_has_status(n, "pending_release")) {
 			rc = STORE_CONFLICT;
 		} else {
+			if (info) {
+				info->refund_amount = n->release_fee;
+				NUMBER_SET(info->currency, n->currency);
+			}
 			NUMBER_SET(n->status, "active");
 			n->cooldown_ends_us = 0;
 			n->cooldown_ends_at[0] = '\0';
@@ -340,7 +346,7 @@ enum store_result store_purchase(struct store *s, const char *e164, cJSON **numb
 	timestamp_format(now_us, n->purchased_at);
 	timestamp_format(now_us, n->updated_at);
 	numvec_insert(&s->listed, n);
-	*number = number_to_json(n);
+	*number = number_to_json(n, &s->shapes);
 out:
 	store_unlock(s);
 	return rc;
@@ -357,10 +363,10 @@ enum store_result store_assign_trunk(struct store *s, const char *digits, const 
 		struct number *n = s->listed.items[i];
 
 		if (n->trunk_group_id[0]) {
-			*message = "number is already assigned to a trunk";
+			*message = "This number is already assigned to a trunk.";
 			rc = STORE_REFUSED;
 		} else if (n->application_id[0]) {
-			*message = "number is attached to an application";
+			*message = "This number is attached to an application.";
 			rc = STORE_REFUSED;
 		} else {
 			NUMBER_SET(n->trunk_group_id, trunk_group_id);

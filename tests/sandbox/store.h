@@ -12,6 +12,7 @@
 
 #include "gen.h"
 #include "search_mode.h"
+#include "shapes.h"
 #include "timestamp.h"
 
 struct store;
@@ -32,6 +33,7 @@ struct store_config {
 	int64_t cooldown_us;          /* current dialect's pending_release period */
 	double balance;               /* pays for purchases */
 	enum search_mode search_mode; /* how the listing matches ?search= */
+	struct shapes shapes;         /* the answer shapes served (shapes.h) */
 };
 
 /* Generates the initial state. Returns 0, -ENOMEM, or -EINVAL (bad config).
@@ -76,9 +78,15 @@ struct release_info {
  * RELEASE_FINAL. `info` may be NULL. */
 enum store_result store_release(struct store *s, const char *digits, enum release_mode mode, struct release_info *info);
 
+/* What a cancelled release gives back: the release fee, in the number's currency. */
+struct cancel_info {
+	double refund_amount;
+	char currency[8];
+};
+
 /* Ends a pending release: status back to active. NOT_FOUND, FORBIDDEN, or
- * CONFLICT when not pending. */
-enum store_result store_cancel_release(struct store *s, const char *digits);
+ * CONFLICT when not pending. `info` may be NULL. */
+enum store_result store_cancel_release(struct store *s, const char *digits, struct cancel_info *info);
 
 /* Moves the inventory number whose e164 text equals `e164` ("+..." exactly)
  * into the main account, paying setup_fee + monthly_fee from the balance.
@@ -96,7 +104,8 @@ enum store_result store_attach_application(struct store *s, const char *digits, 
 					   const char **message);
 enum store_result store_detach_application(struct store *s, const char *digits);
 
-/* Control API. Records are rendered as API items (number_to_json). */
+/* Control API. Records are rendered as API items (number_to_json), in the
+ * current shapes. */
 
 /* Every number the account holds or held, released included, ascending, as a
  * JSON array text. Caller frees it. NULL when out of memory. */
@@ -131,6 +140,10 @@ void store_shrink(struct store *s, unsigned count);
 
 double store_balance(struct store *s);
 void store_set_balance(struct store *s, double balance);
+
+/* The answer shapes served, for every record and answer from now on. */
+struct shapes store_shapes(struct store *s);
+void store_set_shapes(struct store *s, const struct shapes *shapes);
 
 /* How the account's listing matches ?search= (not the inventory's). */
 enum search_mode store_search_mode(struct store *s);

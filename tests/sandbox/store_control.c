@@ -1,5 +1,5 @@
 /* The control API's side of the store: dumps, and edits made behind the
- * API's back (add, patch, remove, grow, shrink, balance, search mode). */
+ * API's back (add, patch, remove, grow, shrink, balance, search mode, shapes). */
 #include "store.h"
 
 #include <errno.h>
@@ -9,9 +9,9 @@
 #include "buf.h"
 #include "store_private.h"
 
-static int append_record(struct buf *out, const struct number *n, bool *first)
+static int append_record(struct buf *out, const struct number *n, const struct shapes *shapes, bool *first)
 {
-	cJSON *item = number_to_json(n);
+	cJSON *item = number_to_json(n, shapes);
 	char *text = item ? cJSON_PrintUnformatted(item) : NULL;
 	int rc = -ENOMEM;
 
@@ -24,7 +24,7 @@ static int append_record(struct buf *out, const struct number *n, bool *first)
 }
 
 /* Renders the merge of two sorted vectors (b may be NULL) as a JSON array. */
-static char *dump_sorted(const struct numvec *a, const struct numvec *b)
+static char *dump_sorted(const struct numvec *a, const struct numvec *b, const struct shapes *shapes)
 {
 	struct buf out = { 0 };
 	size_t i = 0, j = 0, blen = b ? b->len : 0;
@@ -39,7 +39,7 @@ static char *dump_sorted(const struct numvec *a, const struct numvec *b)
 			n = a->items[i++];
 		else
 			n = b->items[j++];
-		if (append_record(&out, n, &first))
+		if (append_record(&out, n, shapes, &first))
 			goto oom;
 	}
 	if (buf_append_str(&out, first ? "]\n" : "\n]\n"))
@@ -53,7 +53,7 @@ oom:
 char *store_dump(struct store *s)
 {
 	store_lock(s);
-	char *text = dump_sorted(&s->listed, &s->unlisted);
+	char *text = dump_sorted(&s->listed, &s->unlisted, &s->shapes);
 	store_unlock(s);
 	return text;
 }
@@ -61,7 +61,7 @@ char *store_dump(struct store *s)
 char *store_dump_inventory(struct store *s)
 {
 	store_lock(s);
-	char *text = dump_sorted(&s->inventory, NULL);
+	char *text = dump_sorted(&s->inventory, NULL, &s->shapes);
 	store_unlock(s);
 	return text;
 }
@@ -72,7 +72,7 @@ cJSON *store_get(struct store *s, const char *digits)
 	struct number *n = numvec_find(&s->listed, digits);
 	if (!n)
 		n = numvec_find(&s->unlisted, digits);
-	cJSON *item = n ? number_to_json(n) : NULL;
+	cJSON *item = n ? number_to_json(n, &s->shapes) : NULL;
 	store_unlock(s);
 	return item;
 }
@@ -117,7 +117,7 @@ static enum store_result finish_edit(struct store *s, struct number *n, int64_t 
 		number_free(n);
 		return STORE_NO_MEMORY;
 	}
-	*out = number_to_json(n);
+	*out = number_to_json(n, &s->shapes);
 	/* A cooldown set in the past takes effect now, not at the next call. */
 	store_expire_due(s, now_us);
 	return STORE_OK;
@@ -279,5 +279,20 @@ void store_set_search_mode(struct store *s, enum search_mode mode)
 {
 	store_lock(s);
 	s->search_mode = mode;
+	store_unlock(s);
+}
+
+struct shapes store_shapes(struct store *s)
+{
+	store_lock(s);
+	struct shapes shapes = s->shapes;
+	store_unlock(s);
+	return shapes;
+}
+
+void store_set_shapes(struct store *s, const struct shapes *shapes)
+{
+	store_lock(s);
+	s->shapes = *shapes;
 	store_unlock(s);
 }

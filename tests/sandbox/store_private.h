@@ -23,6 +23,7 @@ struct store {
 	uint32_t grown;         /* numbers added by grow faults so far */
 	double balance;
 	enum search_mode search_mode; /* the listing's ?search= matching */
+	struct shapes shapes;         /* how records and answers are written */
 };
 
 /* Takes the lock and brings cooldowns up to date; returns the time used. */

@@ -108,7 +108,7 @@ static void release(struct fake_account *fa, const char *target, struct responde
 	char digits[32];
 	int i;
 	bool acts = fa->delete_mode == FAKE_DELETE_OK || fa->delete_mode == FAKE_DELETE_LOST_DONE ||
-		    fa->delete_mode == FAKE_DELETE_503_DONE;
+		    fa->delete_mode == FAKE_DELETE_503_DONE || fa->delete_mode == FAKE_DELETE_429_DONE;
 
 	if (fa->current && strncmp(seg, "%2B", 3)) {
 		reply->status = 404;
@@ -118,9 +118,14 @@ static void release(struct fake_account *fa, const char *target, struct responde
 	snprintf(digits, sizeof(digits), "%.*s", (int)strcspn(fa->current ? seg + 3 : seg, "?"),
 		 fa->current ? seg + 3 : seg);
 	i = find(fa, digits);
-	if (i < 0 || (fa->current && fa->status[i] == 1)) {
+	if (i < 0) {
 		reply->status = 404;
 		reply->body = "{\"error\":\"number not found\"}";
+		return;
+	}
+	if (fa->status[i] == 1) { /* as the sandbox answers */
+		reply->status = 409;
+		reply->body = "{\"error\":\"conflict\",\"message\":\"number is already pending release\"}";
 		return;
 	}
 	reply->delay_ms = fa->delete_delay_ms;
@@ -145,6 +150,11 @@ static void release(struct fake_account *fa, const char *target, struct responde
 	case FAKE_DELETE_503_DONE:
 		reply->status = 503;
 		reply->body = "{\"error\":\"service unavailable\"}";
+		break;
+	case FAKE_DELETE_429_DONE:
+		reply->status = 429;
+		reply->retry_after = "0";
+		reply->body = "{\"error\":\"rate_limited\",\"message\":\"too many requests\"}";
 		break;
 	}
 }
@@ -271,6 +281,18 @@ void fake_account_set_list_failure(struct fake_account *fa, int status)
 	pthread_mutex_unlock(&fa->lock);
 }
 
+int fake_account_release(struct fake_account *fa, const char *digits)
+{
+	int i;
+
+	pthread_mutex_lock(&fa->lock);
+	i = find(fa, digits);
+	if (i >= 0)
+		fa->status[i] = -1;
+	pthread_mutex_unlock(&fa->lock);
+	return i < 0 ? -1 : 0;
+}
+
 int fake_account_status(struct fake_account *fa, const char *digits)
 {
 	int i, status;
@@ -293,4 +315,17 @@ size_t fake_account_requests(struct fake_account *fa, const char *method, const 
 			n++;
 	}
 	return n;
+}
+
+long fake_account_nth_request(struct fake_account *fa, const char *method, const char *needle, size_t nth)
+{
+	size_t total = responder_count(fa->server);
+
+	for (size_t i = 0; i < total; i++) {
+		struct responder_request req = responder_request(fa->server, i);
+
+		if (!strcmp(req.method, method) && (!needle || strstr(req.target, needle)) && nth-- == 0)
+			return (long)i;
+	}
+	return -1;
 }

@@ -12,7 +12,8 @@
 
 struct fake_account;
 
-/* What a DELETE does. */
+/* What a DELETE of a held number does (one not held gets 404; one pending
+ * release, 409). */
 enum fake_delete {
 	FAKE_DELETE_OK,          /* acts; 204 (legacy) or 200 pending_release (current) */
 	FAKE_DELETE_FORBIDDEN,   /* 403 forbidden, nothing done */
@@ -20,6 +21,7 @@ enum fake_delete {
 	FAKE_DELETE_LOST_UNDONE, /* drops the connection, nothing done */
 	FAKE_DELETE_503_UNDONE,  /* 503, nothing done */
 	FAKE_DELETE_503_DONE,    /* acts, then answers 503 */
+	FAKE_DELETE_429_DONE,    /* acts, then answers 429, Retry-After: 0 */
 };
 
 /* An account holding COUNT numbers 91900000000 + i, in that order. */
@@ -39,9 +41,16 @@ void fake_account_set_churn(struct fake_account *fa, int times);
 /* Answer every listing request with STATUS (0: none, use the real answer). */
 void fake_account_set_list_failure(struct fake_account *fa, int status);
 
+/* Release DIGITS on the account's side, as a request whose answer was lost
+ * might take effect later.  Returns 0, or -1 when it is not held. */
+int fake_account_release(struct fake_account *fa, const char *digits);
+
 /* 0 active, 1 pending release, -1 not held. */
 int fake_account_status(struct fake_account *fa, const char *digits);
 /* Requests seen with METHOD (and, if not NULL, a target containing NEEDLE). */
 size_t fake_account_requests(struct fake_account *fa, const char *method, const char *needle);
+/* The position among all requests of the NTH (0-based) of those, or -1: for
+ * tests of the order in which requests were sent. */
+long fake_account_nth_request(struct fake_account *fa, const char *method, const char *needle, size_t nth);
 
 #endif

@@ -191,6 +191,16 @@ struct responder_request responder_request(struct responder *r, size_t i)
 	return req;
 }
 
+long responder_query_long(const struct responder_request *req, const char *name, long fallback)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = strchr(req->target, '?'); p; p = strchr(p + 1, '&'))
+		if (!strncmp(p + 1, name, len) && p[1 + len] == '=')
+			return atol(p + 2 + len);
+	return fallback;
+}
+
 void responder_stop(struct responder *r)
 {
 	if (!r)

@@ -44,6 +44,10 @@ const char *responder_url(const struct responder *r);
 size_t responder_count(struct responder *r);
 struct responder_request responder_request(struct responder *r, size_t i);
 
+/* The query parameter NAME of REQ's target as a number, or FALLBACK when it
+ * is absent (for scripted listings: page=, per_page=). */
+long responder_query_long(const struct responder_request *req, const char *name, long fallback);
+
 /* Stop the server (waiting for requests in progress) and free it.  R may be NULL. */
 void responder_stop(struct responder *r);
 

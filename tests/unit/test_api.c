@@ -435,11 +435,11 @@ static void application_attach_and_detach(void **state)
 
 	script(f, 1, (struct responder_reply[]){ { .status = 200, .body = "{\"message\":\"ok\"}" } });
 	assert_int_equal(api_set_application(f->api, "919876543210", "app_42", clock_deadline_in(5), &out), 0);
-	/* Lowercase "account" on this path. */
-	assert_request(f, 0, "POST", "/api/v1/account/" AUTH_ID "/numbers/%2B919876543210/application");
+	/* Capital "Account" on this path, as the current docs write it. */
+	assert_request(f, 0, "POST", "/api/v1/Account/" AUTH_ID "/numbers/%2B919876543210/application");
 	assert_string_equal(responder_request(f->server, 0).body, "{\"application_id\":\"app_42\"}");
 	assert_int_equal(api_set_application(f->api, "919876543210", NULL, clock_deadline_in(5), &out), 0);
-	assert_request(f, 1, "DELETE", "/api/v1/account/" AUTH_ID "/numbers/%2B919876543210/application");
+	assert_request(f, 1, "DELETE", "/api/v1/Account/" AUTH_ID "/numbers/%2B919876543210/application");
 	assert_int_equal(api_set_application(f->api, "919876543210", "a/b", clock_deadline_in(5), &out), -EINVAL);
 	assert_int_equal(responder_count(f->server), 2);
 }
@@ -494,6 +494,53 @@ static void counters_count(void **state)
 	api_counters(f->api, &c);
 	assert_int_equal(c.requests, 2);
 	assert_int_equal(c.failures, 1);
+}
+
+/* DESIGN §2's answers in their other shapes, through the calls: the
+ * platform error format (its requestId reaches the message), the cancel's
+ * 400 and 403 strings, a refund that failed, assign answered 200 with a
+ * body, and a purchase answer naming the owner auth_id. */
+static void answers_in_every_documented_shape(void **state)
+{
+	struct fixture *f = *state;
+	struct api_outcome out;
+	struct number *n = NULL;
+
+	script(f, 6,
+	       (struct responder_reply[]){
+		   { .status = 403, .body = "{\"error\":\"access denied\"}" },
+		   { .status = 400, .body = "{\"error\":\"number is not pending release\"}" },
+		   { .status = 200,
+		     .body = "{\"status\":\"active\",\"message\":\"Release cancelled\",\"refund_amount\":700.0,"
+			     "\"currency\":\"INR\",\"refund_status\":\"failed\","
+			     "\"refund_error\":\"could not process refund, please contact support\"}" },
+		   { .status = 401,
+		     .body = "{\"status\":\"error\",\"error\":{\"code\":401,\"message\":\"Invalid token\"},"
+			     "\"timestamp\":\"2026-07-20T09:18:26.785Z\",\"requestId\":\"req_7d1c\"}" },
+		   { .status = 200, .body = "{\"message\":\"Trunk assigned\",\"trunk_group_id\":\"tg_1\"}" },
+		   { .status = 200,
+		     .body = "{\"message\":\"ok\",\"number\":{\"e164\":\"+919000000001\",\"auth_id\":\"" AUTH_ID
+			     "\"},\"items\":[{\"e164\":\"+919000000001\"}]}" } });
+	assert_int_equal(api_cancel_release(f->api, "919876543210", clock_deadline_in(5), &out), -EACCES);
+	assert_string_equal(out.message, "access denied");
+	assert_int_equal(api_cancel_release(f->api, "919876543210", clock_deadline_in(5), &out), -EINVAL);
+	assert_string_equal(out.message, "number is not pending release");
+	assert_int_equal(api_cancel_release(f->api, "919876543210", clock_deadline_in(5), &out), 0);
+	assert_string_equal(out.answer.refund_status, "failed");
+	assert_string_equal(out.answer.refund_error, "could not process refund, please contact support");
+	assert_true(out.answer.refund_amount == 700.0);
+	assert_string_equal(out.answer.currency, "INR");
+	assert_int_equal(api_set_trunk(f->api, "919876543210", "tg_1", clock_deadline_in(5), &out), -EACCES);
+	assert_string_equal(out.message, "Invalid token (requestId req_7d1c)");
+	assert_int_equal(api_set_trunk(f->api, "919876543210", "tg_1", clock_deadline_in(5), &out), 0);
+	assert_string_equal(out.message, "Trunk assigned");
+	assert_int_equal(api_purchase(f->api, "919000000001", clock_deadline_in(5), &out, &n), 0);
+	assert_non_null(n);
+	assert_non_null(strstr(n->json, "\"account_id\":\t\"" AUTH_ID "\""));
+	assert_string_equal(out.message, "ok");
+	free(n);
+	/* Each call sent once. */
+	assert_int_equal(responder_count(f->server), 6);
 }
 
 /* A loopback port that refuses connections: bound, never listening, so no
@@ -555,6 +602,7 @@ int main(void)
 		T(trunk_assign_and_unassign),
 		T(application_attach_and_detach),
 		T(purchase_from_inventory),
+		T(answers_in_every_documented_shape),
 		T(counters_count),
 		T(unreachable_server_is_not_sent),
 	};

@@ -1,6 +1,8 @@
 /* test_apijson.c — the API's bodies as the daemon reads them: listing pages
  * (validated, bad items skipped), every documented error shape (DESIGN §2),
- * and the answer to a release.  Bodies are untrusted: nothing may crash. */
+ * the answers to a release, a cancel, a routing change and a purchase, each
+ * in every shape DESIGN §2 documents ("Shapes that vary").  Bodies are
+ * untrusted: nothing may crash. */
 #include "apijson.h"
 
 #include "number.h"
@@ -253,6 +255,7 @@ static void assert_error_empty(const struct api_error *err)
 {
 	assert_string_equal(err->code, "");
 	assert_string_equal(err->message, "");
+	assert_string_equal(err->request_id, "");
 	assert_int_equal(err->retry_after_ms, -1);
 }
 
@@ -424,6 +427,325 @@ static void release_non_object_is_eio(void **state)
 		assert_int_equal(parse_release(bad[i], &ans), -EIO);
 }
 
+/* DESIGN §2, "Shapes that vary": the examples below are written from it, one
+ * per documented shape. */
+
+/* trunk_group_id / application_id: a string, null, or absent (the current
+ * docs omit unset keys); application ids are digit strings. */
+static void route_keys_string_null_or_absent(void **state)
+{
+	struct list_page page;
+
+	(void)state;
+	assert_int_equal(parse_page("{\"items\":["
+				    "{\"e164\":\"+919876543210\",\"status\":\"active\",\"trunk_group_id\":\"tg_1\"},"
+				    "{\"e164\":\"+919876543211\",\"status\":\"active\",\"trunk_group_id\":null,"
+				    "\"application_id\":null},"
+				    "{\"e164\":\"+919876543212\",\"status\":\"active\"},"
+				    "{\"e164\":\"+919876543213\",\"status\":\"active\","
+				    "\"application_id\":\"20577609616603585\"}],"
+				    "\"page\":1,\"per_page\":25,\"total\":4}",
+				    &page),
+			 0);
+	assert_int_equal(page.count, 4);
+	assert_true(page.items[0]->has_trunk);
+	assert_false(page.items[0]->has_app);
+	assert_string_equal(number_trunk(page.items[0]), "tg_1");
+	for (int i = 1; i <= 2; i++) {
+		assert_false(page.items[i]->has_trunk);
+		assert_false(page.items[i]->has_app);
+		assert_string_equal(number_trunk(page.items[i]), "");
+		assert_string_equal(number_application(page.items[i]), "");
+	}
+	/* Absent keys stay absent: nothing is invented. */
+	assert_null(strstr(page.items[2]->json, "trunk_group_id"));
+	assert_null(strstr(page.items[2]->json, "application_id"));
+	assert_true(page.items[3]->has_app);
+	assert_string_equal(number_application(page.items[3]), "20577609616603585");
+	list_page_free(&page);
+}
+
+/* An item with every field DESIGN lists: all kept, attributes read. */
+#define RICH_ITEM                                                                                                      \
+	"{\"id\":\"5f0c6a9e-8f7e-4b7b-9a57-1c1f3c0b8a11\",\"account_id\":\"MA_TEST01\",\"e164\":\"+919876543210\","    \
+	"\"country\":\"IN\",\"region\":\"Karnataka\","                                                                 \
+	"\"capabilities\":{\"voice\":true,\"sms\":false,\"mms\":false,\"fax\":false},\"status\":\"active\","           \
+	"\"setup_fee\":0.0,\"monthly_fee\":1.0,\"currency\":\"INR\",\"provider\":\"vobiz\",\"voice_enabled\":true,"    \
+	"\"tags\":[\"support\",\"ivr\"],\"is_blocked\":false,\"is_trial_number\":false,"                               \
+	"\"last_billing_date\":\"2026-03-01T00:00:00Z\",\"next_billing_date\":\"2026-04-01T00:00:00Z\","               \
+	"\"minimum_commitment_months\":3,\"aadhaar_verified\":false,\"aadhaar_verification_status\":\"not_required\"," \
+	"\"source\":\"purchased\",\"released_at\":null,\"purchased_at\":\"2025-04-02T12:11:19Z\","                     \
+	"\"created_at\":\"2025-04-02T12:11:19Z\",\"updated_at\":\"2026-07-20T09:18:26.785758533Z\"}"
+
+static void every_documented_field_is_kept(void **state)
+{
+	static const char *const fields[] = {
+		"\"id\"",
+		"\"provider\"",
+		"\"voice_enabled\"",
+		"\"tags\"",
+		"\"is_blocked\"",
+		"\"is_trial_number\"",
+		"\"last_billing_date\"",
+		"\"next_billing_date\"",
+		"\"minimum_commitment_months\"",
+		"\"aadhaar_verified\"",
+		"\"aadhaar_verification_status\"",
+		"\"source\"",
+		"\"released_at\"",
+	};
+	struct list_page page;
+
+	(void)state;
+	assert_int_equal(parse_page("{\"items\":[" RICH_ITEM "],\"page\":1,\"per_page\":25,\"total\":1}", &page), 0);
+	assert_int_equal(page.count, 1);
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		assert_non_null(strstr(page.items[0]->json, fields[i]));
+	assert_non_null(strstr(page.items[0]->json, "\"ivr\""));
+	assert_string_equal(page.items[0]->country, "IN");
+	assert_int_equal(page.items[0]->purchased_at, 1743595879);
+	assert_int_equal(page.items[0]->updated_at, 1784539106);
+	list_page_free(&page);
+}
+
+/* Inventory items: tags is an object there, region may be absent. */
+static void inventory_item_shapes(void **state)
+{
+	struct list_page page;
+
+	(void)state;
+	assert_int_equal(parse_page("{\"items\":[{\"e164\":\"+14155550100\",\"country\":\"US\",\"setup_fee\":1,"
+				    "\"monthly_fee\":1.15,\"currency\":\"USD\",\"tags\":{\"tier\":\"standard\"}}],"
+				    "\"page\":1,\"per_page\":100,\"total\":1}",
+				    &page),
+			 0);
+	assert_int_equal(page.count, 1);
+	assert_string_equal(page.items[0]->digits, "14155550100");
+	assert_non_null(strstr(page.items[0]->json, "\"tier\""));
+	assert_null(strstr(page.items[0]->json, "region"));
+	list_page_free(&page);
+}
+
+/* The platform format: an error object inside {"status":"error",...} with
+ * "timestamp" and "requestId". */
+static void platform_error_format(void **state)
+{
+	struct api_error err;
+
+	(void)state;
+	parse_error("{\"status\":\"error\",\"error\":{\"code\":\"RATE_LIMIT_EXCEEDED\",\"message\":\"Too many "
+		    "requests\",\"details\":{\"retryAfter\":1}},\"timestamp\":\"2026-07-20T09:18:26.785Z\","
+		    "\"requestId\":\"req_01J3Z8Q5N7\"}",
+		    &err);
+	assert_string_equal(err.code, "RATE_LIMIT_EXCEEDED");
+	assert_string_equal(err.message, "Too many requests");
+	assert_string_equal(err.request_id, "req_01J3Z8Q5N7");
+	assert_int_equal(err.retry_after_ms, 1000);
+	parse_error("{\"status\":\"error\",\"error\":{\"code\":401,\"message\":\"Invalid token\"},"
+		    "\"timestamp\":\"2026-07-20 09:18:26.785758+00:00\",\"requestId\":\"7d1c\"}",
+		    &err);
+	assert_string_equal(err.code, "401");
+	assert_string_equal(err.message, "Invalid token");
+	assert_string_equal(err.request_id, "7d1c");
+	assert_int_equal(err.retry_after_ms, -1);
+	/* A request id of another type is no request id. */
+	parse_error("{\"error\":\"forbidden\",\"requestId\":{\"id\":1}}", &err);
+	assert_string_equal(err.request_id, "");
+}
+
+/* The error strings the routing and cancel calls document. */
+static void documented_error_strings(void **state)
+{
+	static const struct {
+		const char *body, *code, *message;
+	} cases[] = {
+		{ "{\"error\":\"access denied\"}", "access denied", "access denied" },
+		{ "{\"error\":\"number is not pending release\"}", "number is not pending release",
+		  "number is not pending release" },
+		{ "{\"error\":\"invalid request\",\"message\":\"This number is already assigned to a trunk.\"}",
+		  "invalid request", "This number is already assigned to a trunk." },
+		{ "{\"error\":\"Number not found\",\"message\":\"number not found\"}", "Number not found",
+		  "number not found" },
+		{ "{\"error\":\"did_cool_off_in_effect\",\"cool_off_until\":\"2026-07-21T09:18:26Z\","
+		  "\"cool_off_remaining_seconds\":86000}",
+		  "did_cool_off_in_effect", "did_cool_off_in_effect" },
+	};
+	struct api_error err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		parse_error(cases[i].body, &err);
+		assert_string_equal(err.code, cases[i].code);
+		assert_string_equal(err.message, cases[i].message);
+		assert_string_equal(err.request_id, "");
+		assert_int_equal(err.retry_after_ms, -1);
+	}
+}
+
+/* The current dialect's release answer: 9 fractional digits, and a
+ * cancel_url with a raw '+' and lowercase account, which is never read. */
+static void release_answer_with_nanoseconds_and_cancel_url(void **state)
+{
+	struct release_answer ans;
+
+	(void)state;
+	assert_int_equal(parse_release("{\"status\":\"pending_release\",\"release_fee\":700.0,"
+				       "\"cooldown_ends_at\":\"2026-07-21T09:18:26.785758533Z\","
+				       "\"cancel_url\":\"https://api.vobiz.ai/api/v1/account/MA_TEST01/numbers/"
+				       "+919876543210/cancel-release\",\"message\":\"Number scheduled for release\"}",
+				       &ans),
+			 0);
+	assert_string_equal(ans.status, "pending_release");
+	assert_string_equal(ans.cooldown_ends_at, "2026-07-21T09:18:26.785758533Z");
+	assert_true(ans.has_release_fee);
+	assert_true(ans.release_fee == 700.0);
+	assert_string_equal(ans.refund_status, "");
+	assert_false(ans.has_refund_amount);
+}
+
+/* Cancel-release: refunded, or restored with the refund failed. */
+static void cancel_answers_with_refund(void **state)
+{
+	struct release_answer ans;
+
+	(void)state;
+	assert_int_equal(parse_release("{\"status\":\"active\",\"message\":\"Release cancelled\",\"refund_amount\":700,"
+				       "\"currency\":\"INR\"}",
+				       &ans),
+			 0);
+	assert_string_equal(ans.status, "active");
+	assert_string_equal(ans.message, "Release cancelled");
+	assert_true(ans.has_refund_amount);
+	assert_true(ans.refund_amount == 700.0);
+	assert_string_equal(ans.currency, "INR");
+	assert_string_equal(ans.refund_status, "");
+	assert_string_equal(ans.refund_error, "");
+
+	assert_int_equal(parse_release("{\"status\":\"active\",\"message\":\"Release cancelled\","
+				       "\"refund_amount\":1.5,\"currency\":\"GBP\",\"refund_status\":\"failed\","
+				       "\"refund_error\":\"could not process refund, please contact support\"}",
+				       &ans),
+			 0);
+	assert_string_equal(ans.status, "active");
+	assert_string_equal(ans.refund_status, "failed");
+	assert_string_equal(ans.refund_error, "could not process refund, please contact support");
+	assert_true(ans.refund_amount == 1.5);
+	assert_string_equal(ans.currency, "GBP");
+
+	/* null or mistyped refund fields are absent. */
+	assert_int_equal(parse_release("{\"status\":\"active\",\"refund_amount\":null,\"currency\":null,"
+				       "\"refund_status\":7,\"refund_error\":null}",
+				       &ans),
+			 0);
+	assert_false(ans.has_refund_amount);
+	assert_string_equal(ans.currency, "");
+	assert_string_equal(ans.refund_status, "");
+	assert_string_equal(ans.refund_error, "");
+}
+
+/* Routing answers: assign 204 (empty) or 200 with a body; the application
+ * attach answer with its nested object and space-separated timestamps. */
+static void routing_answers(void **state)
+{
+	struct release_answer ans;
+
+	(void)state;
+	assert_int_equal(parse_release("", &ans), 0);
+	assert_int_equal(parse_release("{\"message\":\"Trunk assigned successfully\",\"e164\":\"+919876543210\","
+				       "\"trunk_group_id\":\"tg_1\"}",
+				       &ans),
+			 0);
+	assert_string_equal(ans.message, "Trunk assigned successfully");
+	assert_int_equal(
+	    parse_release("{\"message\":\"Application attached\",\"number\":\"+919876543210\",\"application\":{"
+			  "\"app_id\":\"20577609616603585\",\"app_name\":\"IVR\","
+			  "\"created_at\":\"2026-04-02 12:11:19.740666+00:00\","
+			  "\"updated_at\":\"2026-04-02 12:11:19.740666+00:00\"}}",
+			  &ans),
+	    0);
+	assert_string_equal(ans.message, "Application attached");
+	assert_string_equal(ans.status, "");
+}
+
+static int parse_purchase(const char *body, const char *digits, struct number **n, char *message, size_t len)
+{
+	*n = (struct number *)n;
+	memset(message, 0x5a, len);
+	return apijson_parse_purchase(body, body ? strlen(body) : 0, digits, n, message, len);
+}
+
+static void purchase_answer_shapes(void **state)
+{
+	char message[64];
+	struct number *n;
+
+	(void)state;
+	/* {"message","number"} */
+	assert_int_equal(parse_purchase("{\"message\":\"Number purchased successfully\",\"number\":{\"e164\":"
+					"\"+919876543210\",\"account_id\":\"MA_TEST01\",\"status\":\"active\"}}",
+					"919876543210", &n, message, sizeof(message)),
+			 0);
+	assert_non_null(n);
+	assert_string_equal(n->digits, "919876543210");
+	assert_string_equal(message, "Number purchased successfully");
+	assert_non_null(strstr(n->json, "\"account_id\":\t\"MA_TEST01\""));
+	free(n);
+
+	/* "items" beside "number": "number" wins. */
+	assert_int_equal(parse_purchase("{\"message\":\"ok\",\"number\":{\"e164\":\"+919876543210\",\"region\":\"A\"},"
+					"\"items\":[{\"e164\":\"+919876543210\",\"region\":\"B\"}]}",
+					"919876543210", &n, message, sizeof(message)),
+			 0);
+	assert_non_null(n);
+	assert_non_null(strstr(n->json, "\"A\""));
+	free(n);
+
+	/* Only "items": the one that is this number. */
+	assert_int_equal(parse_purchase("{\"items\":[{\"e164\":\"+14155550100\"},{\"e164\":\"+919876543210\","
+					"\"region\":\"B\"}]}",
+					"919876543210", &n, message, sizeof(message)),
+			 0);
+	assert_non_null(n);
+	assert_non_null(strstr(n->json, "\"B\""));
+	assert_string_equal(message, "");
+	free(n);
+
+	/* "auth_id" instead of "account_id": both, same value. */
+	assert_int_equal(parse_purchase("{\"message\":\"ok\",\"number\":{\"e164\":\"+919876543210\","
+					"\"auth_id\":\"MA_TEST01\"}}",
+					"919876543210", &n, message, sizeof(message)),
+			 0);
+	assert_non_null(n);
+	assert_non_null(strstr(n->json, "\"auth_id\":\t\"MA_TEST01\""));
+	assert_non_null(strstr(n->json, "\"account_id\":\t\"MA_TEST01\""));
+	free(n);
+
+	/* An account_id already there is not overwritten. */
+	assert_int_equal(parse_purchase("{\"number\":{\"e164\":\"+919876543210\",\"auth_id\":\"X\","
+					"\"account_id\":\"MA_TEST01\"}}",
+					"919876543210", &n, message, sizeof(message)),
+			 0);
+	assert_non_null(strstr(n->json, "\"account_id\":\t\"MA_TEST01\""));
+	free(n);
+
+	/* No number for these digits: NULL, still a success. */
+	assert_int_equal(parse_purchase("{\"message\":\"ok\",\"number\":{\"e164\":\"+14155550100\"}}", "919876543210",
+					&n, message, sizeof(message)),
+			 0);
+	assert_null(n);
+	assert_int_equal(parse_purchase("{\"message\":\"ok\",\"number\":\"+919876543210\",\"items\":7}", "919876543210",
+					&n, message, sizeof(message)),
+			 0);
+	assert_null(n);
+	assert_int_equal(parse_purchase("", "919876543210", &n, message, sizeof(message)), 0);
+	assert_null(n);
+	assert_string_equal(message, "");
+	assert_int_equal(parse_purchase("[1]", "919876543210", &n, message, sizeof(message)), -EIO);
+	assert_null(n);
+	assert_int_equal(parse_purchase("{\"number\":", "919876543210", &n, message, sizeof(message)), -EIO);
+	assert_null(n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -446,6 +768,15 @@ int main(void)
 		cmocka_unit_test(release_empty_body_is_ok),
 		cmocka_unit_test(release_pending_answer),
 		cmocka_unit_test(release_non_object_is_eio),
+		cmocka_unit_test(route_keys_string_null_or_absent),
+		cmocka_unit_test(every_documented_field_is_kept),
+		cmocka_unit_test(inventory_item_shapes),
+		cmocka_unit_test(platform_error_format),
+		cmocka_unit_test(documented_error_strings),
+		cmocka_unit_test(release_answer_with_nanoseconds_and_cancel_url),
+		cmocka_unit_test(cancel_answers_with_refund),
+		cmocka_unit_test(routing_answers),
+		cmocka_unit_test(purchase_answer_shapes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

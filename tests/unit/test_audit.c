@@ -1,5 +1,6 @@
 /* test_audit.c — the audit trail: one JSON object per line with the documented
- * fields, a private file, clear errors, and whole lines under concurrency. */
+ * fields (and an outcome's optional details), a private file, clear errors,
+ * and whole lines under concurrency. */
 #include "audit.h"
 
 #include "timefmt.h"
@@ -192,6 +193,46 @@ static void dry_run_and_no_answer(void **state)
 	free_lines(lines, n);
 }
 
+/* An outcome with details (a cancel's refund fields): the members follow
+ * the fixed fields, never replace one of them, and NULL adds nothing. */
+static void outcome_details_are_added(void **state)
+{
+	struct fixture *f = *state;
+	struct audit *a;
+	char err[256];
+	cJSON *details = cJSON_Parse("{\"refund_status\":\"failed\",\"refund_amount\":700,\"currency\":\"INR\","
+				     "\"refund_error\":\"could not process refund, please contact support\","
+				     "\"result\":\"forged\",\"number\":\"1\"}");
+	cJSON **lines;
+	size_t n;
+
+	(void)state;
+	assert_non_null(details);
+	assert_int_equal(audit_open(f->path, &a, err, sizeof(err)), 0);
+	assert_int_equal(audit_outcome_details(a, "cancel-release", "919876543210", &rm_caller, false, 200, 0,
+					       "Release cancelled", details),
+			 0);
+	assert_int_equal(
+	    audit_outcome_details(a, "cancel-release", "919876543210", &rm_caller, false, 200, 0, NULL, NULL), 0);
+	assert_int_equal(audit_outcome(a, "cancel-release", "919876543210", &rm_caller, false, 200, 0, NULL), 0);
+	audit_close(a);
+	cJSON_Delete(details);
+	lines = read_lines(f->path, &n);
+	assert_int_equal(n, 3);
+	assert_string_equal(str_field(lines[0], "result"), "ok");
+	assert_string_equal(str_field(lines[0], "number"), "919876543210");
+	assert_string_equal(str_field(lines[0], "message"), "Release cancelled");
+	assert_string_equal(str_field(lines[0], "refund_status"), "failed");
+	assert_int_equal(num_field(lines[0], "refund_amount"), 700);
+	assert_string_equal(str_field(lines[0], "currency"), "INR");
+	assert_string_equal(str_field(lines[0], "refund_error"), "could not process refund, please contact support");
+	for (size_t i = 1; i < 3; i++) {
+		assert_null(cJSON_GetObjectItemCaseSensitive(lines[i], "refund_status"));
+		assert_string_equal(str_field(lines[i], "result"), "ok");
+	}
+	free_lines(lines, n);
+}
+
 static void hostile_strings_stay_on_one_line(void **state)
 {
 	struct fixture *f = *state;
@@ -357,6 +398,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(intent_and_outcome_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(dry_run_and_no_answer, setup, teardown),
+		cmocka_unit_test_setup_teardown(outcome_details_are_added, setup, teardown),
 		cmocka_unit_test_setup_teardown(hostile_strings_stay_on_one_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(created_private_and_appended, setup, teardown),
 		cmocka_unit_test_setup_teardown(unwritable_paths_fail_with_the_path, setup, teardown),

@@ -1,12 +1,15 @@
 /* test_config.c — the config loader (DESIGN §5): file precedence, environment
  * overrides, defaults, validation of every key, lists that add up and settings
- * given once, the private-file rule for the token, and the promise that the
- * token never shows in an error message. */
+ * given once, the private-file rule for the token, the files that are never
+ * read (FIFOs, devices, directories, a linked token file, someone else's, an
+ * oversize one) and the promise that the token never shows in an error
+ * message.  Each test has a time bound: a load that blocks fails it. */
 #include "config.h"
 
 #include <errno.h>
 #include <ftw.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,12 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #define TOKEN "Tk9-xyzzy-PLUGH-4471-secret"
 #define MINIMAL "[account]\nauth_id = MA_TEST01\nauth_token = " TOKEN "\n"
+#define TEST_SECONDS 10 /* each test's bound: a load that blocks on a file fails */
 
 static const char *const env_names[] = {
 	"HOME", "VOBIZFS_CONFIG", "VOBIZ_AUTH_ID", "VOBIZ_AUTH_TOKEN", "VOBIZ_BASE_URL", "XDG_STATE_HOME",
@@ -33,6 +38,16 @@ struct fixture {
 	struct config cfg;
 };
 
+static void on_alarm(int sig)
+{
+	static const char msg[] = "test_config: a test ran past its time bound (blocked on a file?)\n";
+
+	(void)sig;
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(2);
+	_exit(1);
+}
+
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
@@ -40,6 +55,8 @@ static int setup(void **state)
 
 	if (!f)
 		return -1;
+	signal(SIGALRM, on_alarm);
+	alarm(TEST_SECONDS);
 	snprintf(f->dir, sizeof(f->dir), "%s/vobizfs-config-XXXXXX", tmp && strlen(tmp) < 128 ? tmp : "/tmp");
 	if (!mkdtemp(f->dir))
 		return -1;
@@ -66,6 +83,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
+	alarm(0);
 	config_free(&f->cfg);
 	nftw(f->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	for (int i = 0; i < NENV; i++) {
@@ -876,6 +894,192 @@ static void state_dir_loaded_default_and_set(void **state)
 	assert_string_equal(f->cfg.state_dir, "/srv/vobizfs");
 }
 
+/* DIR/NAME, in a static buffer valid until the next call. */
+static const char *in_dir(struct fixture *f, const char *name)
+{
+	static char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", f->dir, name);
+	return path;
+}
+
+/* Load a config (mode 0600) whose token comes from auth_token_file = TOKEN_PATH. */
+static int load_with_token_file(struct fixture *f, const char *token_path)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text), "[account]\nauth_id = MA_TEST01\nauth_token_file = %s\n", token_path);
+	return load(f, put_file(f, "tf.ini", text, 0600));
+}
+
+/* A FIFO would block the open (or the read) for ever, /dev/zero would never
+ * end, and a directory reads as nothing: each is refused, named, at once. */
+static void config_must_be_a_regular_file(void **state)
+{
+	struct fixture *f = *state;
+	char fifo[600];
+
+	snprintf(fifo, sizeof(fifo), "%s", in_dir(f, "fifo.ini"));
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_refused_mentioning(f, load(f, fifo), "FIFO");
+	assert_non_null(strstr(f->err, fifo));
+	assert_int_equal(load(f, fifo), -EINVAL);
+
+	assert_refused_mentioning(f, load(f, "/dev/zero"), "character device");
+	assert_non_null(strstr(f->err, "/dev/zero"));
+	assert_refused_mentioning(f, load(f, "/dev/null"), "character device");
+
+	assert_refused_mentioning(f, load(f, f->dir), "directory");
+	assert_non_null(strstr(f->err, f->dir));
+
+	/* The same through $VOBIZFS_CONFIG. */
+	setenv("VOBIZFS_CONFIG", fifo, 1);
+	assert_refused_mentioning(f, load(f, NULL), "FIFO");
+}
+
+static void token_file_must_be_a_regular_file(void **state)
+{
+	struct fixture *f = *state;
+	char fifo[600];
+
+	snprintf(fifo, sizeof(fifo), "%s", in_dir(f, "token.fifo"));
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_refused_mentioning(f, load_with_token_file(f, fifo), "FIFO");
+	assert_non_null(strstr(f->err, "auth_token_file"));
+	assert_non_null(strstr(f->err, fifo));
+	assert_refused_mentioning(f, load_with_token_file(f, "/dev/zero"), "character device");
+	assert_refused_mentioning(f, load_with_token_file(f, f->dir), "directory");
+}
+
+/* A config reached through a symbolic link (config management links
+ * /etc/vobizfs.ini) is read, and what it leads to is held to every rule. */
+static void symlinked_config_is_followed_and_checked(void **state)
+{
+	struct fixture *f = *state;
+	char link[600], fifo[600];
+
+	snprintf(link, sizeof(link), "%s", in_dir(f, "link.ini"));
+	assert_int_equal(symlink(put_file(f, "real.ini", MINIMAL, 0600), link), 0);
+	assert_int_equal(load(f, link), 0);
+	assert_string_equal(f->cfg.auth_token, TOKEN);
+	assert_string_equal(f->cfg.path, link);
+
+	put_file(f, "real.ini", MINIMAL, 0644);
+	assert_refused_mentioning(f, load(f, link), "chmod 600");
+
+	snprintf(fifo, sizeof(fifo), "%s", in_dir(f, "fifo"));
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(unlink(link), 0);
+	assert_int_equal(symlink(fifo, link), 0);
+	assert_refused_mentioning(f, load(f, link), "FIFO");
+}
+
+/* Following a link sent the first line of any private file the daemon could
+ * read as the token: the token file itself must be named. */
+static void symlinked_token_file_refused(void **state)
+{
+	struct fixture *f = *state;
+	char link[600];
+
+	snprintf(link, sizeof(link), "%s", in_dir(f, "token.link"));
+	assert_int_equal(symlink(put_file(f, "token", TOKEN "\n", 0600), link), 0);
+	assert_refused_mentioning(f, load_with_token_file(f, link), "symbolic link");
+	assert_non_null(strstr(f->err, link));
+	assert_int_equal(load_with_token_file(f, link), -ELOOP);
+	/* The file it names is fine by itself. */
+	assert_int_equal(load_with_token_file(f, in_dir(f, "token")), 0);
+	assert_string_equal(f->cfg.auth_token, TOKEN);
+}
+
+/* Filled to exactly SIZE bytes: the text, then comment lines. */
+static const char *put_sized(struct fixture *f, const char *name, const char *text, size_t size)
+{
+	char *buf = malloc(size + 1);
+	const char *path;
+	size_t at;
+
+	assert_non_null(buf);
+	at = strlen(text);
+	assert_true(at <= size);
+	memcpy(buf, text, at);
+	while (at < size) {
+		size_t line = size - at < 60 ? size - at : 60;
+
+		memset(buf + at, ';', line);
+		buf[at + line - 1] = '\n';
+		at += line;
+	}
+	buf[size] = '\0';
+	path = put_file(f, name, buf, 0600);
+	free(buf);
+	return path;
+}
+
+static void oversize_files_refused(void **state)
+{
+	struct fixture *f = *state;
+	char token_path[600];
+
+	assert_int_equal(load(f, put_sized(f, "full.ini", MINIMAL, 64 * 1024)), 0);
+	assert_string_equal(f->cfg.auth_token, TOKEN);
+	assert_refused_mentioning(f, load(f, put_sized(f, "over.ini", MINIMAL, 64 * 1024 + 1)), "larger than 64 KiB");
+	assert_int_equal(load(f, in_dir(f, "over.ini")), -EFBIG);
+	assert_refused_mentioning(f, load(f, put_sized(f, "huge.ini", MINIMAL, 1024 * 1024)), "huge.ini");
+
+	snprintf(token_path, sizeof(token_path), "%s", put_sized(f, "token", TOKEN "\n", 4096));
+	assert_int_equal(load_with_token_file(f, token_path), 0);
+	assert_string_equal(f->cfg.auth_token, TOKEN);
+	snprintf(token_path, sizeof(token_path), "%s", put_sized(f, "token", TOKEN "\n", 4097));
+	assert_refused_mentioning(f, load_with_token_file(f, token_path), "larger than 4 KiB");
+	assert_non_null(strstr(f->err, token_path));
+}
+
+/* Only the mounting user or root may say which account is mounted and with
+ * which token.  Giving a file away takes root. */
+static void files_of_another_user_refused(void **state)
+{
+	struct fixture *f = *state;
+	char token_path[600];
+	const char *path;
+
+	if (geteuid() != 0)
+		skip();
+	path = put_file(f, "theirs.ini", MINIMAL, 0600);
+	assert_int_equal(chown(path, 65534, 65534), 0);
+	assert_refused_mentioning(f, load(f, path), "owned by uid 65534");
+	assert_non_null(strstr(f->err, path));
+	assert_int_equal(load(f, path), -EACCES);
+	/* Even one without the token, which could point at someone else's account. */
+	path = put_file(f, "public.ini", "[account]\nauth_id = MA_TEST01\n", 0644);
+	assert_int_equal(chown(path, 65534, 65534), 0);
+	setenv("VOBIZ_AUTH_TOKEN", TOKEN, 1);
+	assert_refused_mentioning(f, load(f, path), "owned by uid 65534");
+	unsetenv("VOBIZ_AUTH_TOKEN");
+
+	snprintf(token_path, sizeof(token_path), "%s", put_file(f, "token", TOKEN "\n", 0600));
+	assert_int_equal(chown(token_path, 65534, 65534), 0);
+	assert_refused_mentioning(f, load_with_token_file(f, token_path), "owned by uid 65534");
+	assert_non_null(strstr(f->err, "auth_token_file"));
+	/* Root's own files stay fine. */
+	assert_int_equal(chown(token_path, 0, 0), 0);
+	assert_int_equal(load_with_token_file(f, token_path), 0);
+}
+
+/* A NUL would have cut the token short without a word. */
+static void nul_in_token_file_refused(void **state)
+{
+	struct fixture *f = *state;
+	static const char text[] = "Tk9\0xyzzy\n";
+	const char *path = in_dir(f, "token");
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	assert_int_equal(fwrite(text, 1, sizeof(text) - 1, fp), sizeof(text) - 1);
+	fclose(fp);
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_refused_mentioning(f, load_with_token_file(f, path), "malformed");
+}
+
 static void free_is_safe_on_zero(void **state)
 {
 	struct config zero = { 0 }, cfg = { 0 };
@@ -918,6 +1122,13 @@ int main(void)
 		T(max_per_hour_bounds),
 		T(state_dir_default_for_root_xdg_and_home),
 		T(state_dir_loaded_default_and_set),
+		T(config_must_be_a_regular_file),
+		T(token_file_must_be_a_regular_file),
+		T(symlinked_config_is_followed_and_checked),
+		T(symlinked_token_file_refused),
+		T(oversize_files_refused),
+		T(files_of_another_user_refused),
+		T(nul_in_token_file_refused),
 		cmocka_unit_test(free_is_safe_on_zero),
 	};
 #undef T

@@ -456,6 +456,64 @@ static void long_values_are_whole(void **state)
 	assert_memory_equal(buf, value, LEN);
 }
 
+/* DESIGN §2, "Shapes that vary": route keys absent, null or strings (digit
+ * strings for applications); fees as integers or floats; every documented
+ * field kept; 0, 6 or 9 fractional digits. */
+static void documented_shapes(void **state)
+{
+	struct number *n;
+	char buf[1024];
+	ssize_t len;
+
+	(void)state;
+	n = from_text("{\"e164\":\"+919876543210\",\"status\":\"active\"}");
+	assert_non_null(n);
+	assert_false(n->has_trunk);
+	assert_false(n->has_app);
+	assert_int_equal(number_xattr_get(n->json, "user.vobiz.trunk_group_id", NULL, 0), -ENODATA);
+	assert_int_equal(number_xattr_get(n->json, "user.vobiz.application_id", NULL, 0), -ENODATA);
+	free(n);
+
+	n = from_text("{\"e164\":\"+919876543210\",\"application_id\":\"20577609616603585\",\"trunk_group_id\":null}");
+	assert_true(n->has_app);
+	assert_false(n->has_trunk);
+	assert_string_equal(number_application(n), "20577609616603585");
+	assert_xattr(n->json, "user.vobiz.application_id", "20577609616603585");
+	free(n);
+
+	n = from_text("{\"e164\":\"+14155550100\",\"setup_fee\":1.0,\"monthly_fee\":1.15,\"release_fee\":0.0,"
+		      "\"purchased_at\":\"2026-07-21T09:18:26Z\",\"updated_at\":\"2026-07-21T09:18:26.785758533Z\","
+		      "\"created_at\":\"2026-04-02 12:11:19.740666+00:00\"}");
+	assert_non_null(n);
+	assert_xattr(n->json, "user.vobiz.setup_fee", "1");
+	assert_non_null(strstr(n->json, "\"setup_fee\":\t1,")); /* printed anew, as SEMANTICS says */
+	assert_xattr(n->json, "user.vobiz.monthly_fee", "1.15");
+	assert_xattr(n->json, "user.vobiz.release_fee", "0");
+	assert_int_equal(n->purchased_at, 1784625506);
+	assert_int_equal(n->updated_at, 1784625506);
+	assert_xattr(n->json, "user.vobiz.updated_at", "2026-07-21T09:18:26.785758533Z");
+	free(n);
+
+	n = from_text("{\"id\":\"5f0c6a9e\",\"e164\":\"+919876543210\",\"provider\":\"vobiz\",\"voice_enabled\":true,"
+		      "\"tags\":[\"ivr\"],\"is_blocked\":false,\"is_trial_number\":true,"
+		      "\"last_billing_date\":\"2026-03-01T00:00:00Z\",\"next_billing_date\":null,"
+		      "\"minimum_commitment_months\":3,\"aadhaar_verified\":false,\"source\":\"ported\","
+		      "\"released_at\":null}");
+	assert_non_null(n);
+	assert_xattr(n->json, "user.vobiz.is_trial_number", "true");
+	assert_xattr(n->json, "user.vobiz.minimum_commitment_months", "3");
+	assert_xattr(n->json, "user.vobiz.aadhaar_verified", "false");
+	assert_xattr(n->json, "user.vobiz.source", "ported");
+	assert_int_equal(number_xattr_get(n->json, "user.vobiz.tags", NULL, 0), -ENODATA);
+	assert_int_equal(number_xattr_get(n->json, "user.vobiz.next_billing_date", NULL, 0), -ENODATA);
+	len = number_xattr_list(n->json, buf, sizeof(buf));
+	assert_true(len > 0);
+	assert_true(list_has(buf, (size_t)len, "user.vobiz.last_billing_date"));
+	assert_false(list_has(buf, (size_t)len, "user.vobiz.released_at"));
+	assert_non_null(strstr(n->json, "\"next_billing_date\""));
+	free(n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -476,6 +534,7 @@ int main(void)
 		cmocka_unit_test(xattr_get_unknown_names),
 		cmocka_unit_test(listed_names_are_readable),
 		cmocka_unit_test(long_values_are_whole),
+		cmocka_unit_test(documented_shapes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

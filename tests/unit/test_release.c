@@ -1,6 +1,7 @@
 /* test_release.c — the guarded release against a stand-in account: every guard
- * (read-only, protect, dry run, audit first), one DELETE per call whatever becomes of
- * the answer, the re-read when it is lost, catalog and audit afterwards, and cancel. */
+ * (read-only, deliberate removals, protect, the hourly budget, dry run, audit first),
+ * one DELETE per call whatever becomes of the answer, the look when it is lost (also
+ * at the next release and after a crash), catalog and audit afterwards, and cancel. */
 #include "release.h"
 
 #include "api.h"
@@ -14,6 +15,7 @@
 #include <curl/curl.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -446,6 +449,509 @@ static void current_dialect_immediate(void **state)
 	assert_false(held_in_catalog(f, NUMBER, NULL));
 }
 
+/* The release budget, the deliberate-removal guard and the settling of lost
+ * or cut-off releases. */
+
+static struct caller caller_of(const char *comm, pid_t pid)
+{
+	struct caller c = { .uid = 1000, .pid = pid };
+
+	snprintf(c.comm, sizeof(c.comm), "%s", comm);
+	return c;
+}
+
+static void assert_budget(struct fixture *f, unsigned want_used, unsigned want_limit)
+{
+	unsigned used = 99, limit = 99;
+
+	assert_int_equal(release_budget(f->releaser, &used, &limit), 0);
+	assert_int_equal(used, want_used);
+	assert_int_equal(limit, want_limit);
+}
+
+static void unsettled_path(struct fixture *f, char *out, size_t len)
+{
+	snprintf(out, len, "%s/" FAKE_AUTH_ID ".unsettled", f->state_dir);
+}
+
+static void write_unsettled(struct fixture *f, const char *text)
+{
+	char path[160];
+	FILE *fp;
+
+	unsettled_path(f, path, sizeof(path));
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	assert_true(fputs(text, fp) >= 0);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* The unsettled journal's text ("" when missing). */
+static void read_unsettled(struct fixture *f, char *out, size_t len)
+{
+	char path[160];
+	size_t n = 0;
+	FILE *fp;
+
+	unsettled_path(f, path, sizeof(path));
+	fp = fopen(path, "r");
+	if (fp) {
+		n = fread(out, 1, len - 1, fp);
+		fclose(fp);
+	}
+	out[n] = '\0';
+}
+
+/* The last line of the audit log: its result and message. */
+static void assert_last_outcome(struct fixture *f, const char *result, const char *message_part)
+{
+	size_t n;
+	cJSON *lines = audit_lines(f, &n);
+
+	assert_true(n > 0);
+	assert_string_equal(field(lines, (int)n - 1, "event"), "outcome");
+	assert_string_equal(field(lines, (int)n - 1, "result"), result);
+	if (message_part)
+		assert_non_null(strstr(field(lines, (int)n - 1, "message"), message_part));
+	cJSON_Delete(lines);
+}
+
+static void budget_refuses_past_the_hourly_limit(void **state)
+{
+	struct fixture *f = *state;
+	cJSON *lines;
+	size_t n;
+
+	f->cfg.max_per_hour = 2;
+	start(f, false, NULL);
+	assert_budget(f, 0, 2);
+	assert_int_equal(release_number(f->releaser, NUMBER, &rm, clock_deadline_in(6)), 0);
+	assert_int_equal(release_number(f->releaser, "91900000004", &rm, clock_deadline_in(6)), 0);
+	assert_budget(f, 2, 2);
+	assert_int_equal(release_number(f->releaser, "91900000005", &rm, clock_deadline_in(6)), -EDQUOT);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 2);
+	assert_int_equal(fake_account_status(f->account, "91900000005"), 0);
+	assert_true(held_in_catalog(f, "91900000005", NULL));
+
+	lines = audit_lines(f, &n);
+	assert_int_equal(n, 5); /* two intents and outcomes; the refusal sends no intent */
+	assert_string_equal(field(lines, 4, "event"), "outcome");
+	assert_string_equal(field(lines, 4, "number"), "91900000005");
+	assert_string_equal(field(lines, 4, "result"), "EDQUOT");
+	assert_non_null(strstr(field(lines, 4, "message"), "max_per_hour"));
+	cJSON_Delete(lines);
+	assert_counters(f, 2, 1, 0, 0, 0);
+
+	/* A remount (a new releaser over the same state) counts the same hour. */
+	releaser_free(f->releaser);
+	f->releaser = releaser_new(&f->cfg, f->api, f->catalog, f->audit, f->state);
+	assert_non_null(f->releaser);
+	assert_budget(f, 2, 2);
+	assert_int_equal(release_number(f->releaser, "91900000005", &rm, clock_deadline_in(6)), -EDQUOT);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 2);
+}
+
+static void refused_release_gives_its_slot_back(void **state)
+{
+	struct fixture *f = *state;
+
+	f->cfg.max_per_hour = 2;
+	start(f, false, NULL);
+	fake_account_set_delete(f->account, FAKE_DELETE_FORBIDDEN, 0);
+	assert_int_equal(release_number(f->releaser, NUMBER, &rm, clock_deadline_in(6)), -EACCES);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 1);
+	assert_budget(f, 0, 2);
+
+	fake_account_set_delete(f->account, FAKE_DELETE_OK, 0);
+	assert_int_equal(release_number(f->releaser, NUMBER, &rm, clock_deadline_in(6)), 0);
+	assert_int_equal(release_number(f->releaser, "91900000004", &rm, clock_deadline_in(6)), 0);
+	assert_int_equal(release_number(f->releaser, "91900000005", &rm, clock_deadline_in(6)), -EDQUOT);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 3);
+}
+
+static void overwriting_tool_cannot_release(void **state)
+{
+	struct fixture *f = *state;
+	const struct caller cp = caller_of("cp", 5555);
+	cJSON *lines;
+	size_t n;
+
+	start(f, false, NULL);
+	assert_int_equal(release_number(f->releaser, NUMBER, &cp, clock_deadline_in(6)), -EPERM);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 0);
+	assert_int_equal(fake_account_status(f->account, NUMBER), 0);
+	assert_true(held_in_catalog(f, NUMBER, NULL));
+	lines = audit_lines(f, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(field(lines, 0, "result"), "EPERM");
+	assert_string_equal(field(lines, 0, "comm"), "cp");
+	assert_non_null(strstr(field(lines, 0, "message"), "cp "));
+	cJSON_Delete(lines);
+	assert_counters(f, 0, 1, 0, 0, 0);
+}
+
+static void refused_writer_cannot_release(void **state)
+{
+	struct fixture *f = *state;
+	const struct caller tainted = caller_of("python3", 6001), other = caller_of("python3", 6002);
+
+	start(f, false, NULL);
+	release_note_refused_write(f->releaser, &tainted);
+	assert_int_equal(release_number(f->releaser, NUMBER, &tainted, clock_deadline_in(6)), -EPERM);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 0);
+	assert_last_outcome(f, "EPERM", "refused");
+	assert_int_equal(release_number(f->releaser, NUMBER, &other, clock_deadline_in(6)), 0);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 1);
+	assert_counters(f, 1, 1, 0, 0, 0);
+}
+
+/* Current dialect: the 429'd DELETE scheduled the release, the retry is
+ * answered 409 "already pending": the listing decides, and shows it pending. */
+static void current_dialect_rate_limited_then_409_is_pending(void **state)
+{
+	struct fixture *f = *state;
+	enum number_status status = NUMBER_RELEASED;
+
+	start(f, true, NULL);
+	fake_account_set_delete(f->account, FAKE_DELETE_429_DONE, 0);
+	assert_int_equal(release_number(f->releaser, NUMBER, &rm, clock_deadline_in(6)), 0);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 2);
+	assert_int_equal(fake_account_status(f->account, NUMBER), 1);
+	assert_true(held_in_catalog(f, NUMBER, &status));
+	assert_int_equal(status, NUMBER_PENDING_RELEASE);
+	assert_last_outcome(f, "ok", "pending release");
+}
+
+static void rate_limited_then_404_is_released(void **state)
+{
+	struct fixture *f = *state;
+
+	f->cfg.max_per_hour = 5;
+	start(f, false, NULL);
+	fake_account_set_delete(f->account, FAKE_DELETE_429_DONE, 0);
+	assert_int_equal(release_number(f->releaser, NUMBER, &rm, clock_deadline_in(6)), 0);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 2);
+	assert_int_equal(fake_account_status(f->account, NUMBER), -1);
+	assert_false(held_in_catalog(f, NUMBER, NULL));
+	assert_last_outcome(f, "ok", "404 after 429");
+	assert_budget(f, 1, 5); /* it did release: the slot is kept */
+	assert_counters(f, 1, 0, 0, 0, 0);
+}
+
+/* The answer of the first DELETE is lost and the number still listed: the
+ * next release looks before it sends. */
+static void lost_answer_makes_the_next_release_look_first(void **state)
+{
+	struct fixture *f = *state;
+
+	f->cfg.max_per_hour = 5;
+	start(f, false, NULL);
+	fake_account_set_delete(f->account, FAKE_DELETE_LOST_UNDONE, 0);
+	assert_int_equal(release_number(f->releaser, NUMBER, &rm, clock_deadline_in(6)), -EIO);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 1);
+	assert_int_equal(fake_account_requests(f->account, "GET", "search="), 1);
+	assert_true(held_in_catalog(f, NUMBER, NULL));
+	assert_budget(f, 1, 5); /* it may yet take effect: the slot is kept */
+
+	fake_account_set_delete(f->account, FAKE_DELETE_OK, 0);
+	assert_int_equal(release_number(f->releaser, NUMBER, &rm, clock_deadline_in(6)), 0);
+	assert_int_equal(fake_account_requests(f->account, "GET", "search="), 2);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 2);
+	assert_true(fake_account_nth_request(f->account, "GET", "search=", 1) <
+		    fake_account_nth_request(f->account, "DELETE", NULL, 1));
+	assert_int_equal(fake_account_status(f->account, NUMBER), -1);
+	assert_false(held_in_catalog(f, NUMBER, NULL));
+	assert_last_outcome(f, "ok", NULL);
+	assert_budget(f, 2, 5);
+
+	/* Settled: a third release of another number does not look first. */
+	assert_int_equal(release_number(f->releaser, "91900000004", &rm, clock_deadline_in(6)), 0);
+	assert_int_equal(fake_account_requests(f->account, "GET", "search="), 2);
+	assert_counters(f, 2, 0, 1, 0, 0);
+}
+
+static void lost_answer_that_took_effect_later_sends_nothing(void **state)
+{
+	struct fixture *f = *state;
+
+	f->cfg.max_per_hour = 5;
+	start(f, false, NULL);
+	fake_account_set_delete(f->account, FAKE_DELETE_LOST_UNDONE, 0);
+	assert_int_equal(release_number(f->releaser, NUMBER, &rm, clock_deadline_in(6)), -EIO);
+	/* The first request is applied after all. */
+	assert_int_equal(fake_account_release(f->account, NUMBER), 0);
+	fake_account_set_delete(f->account, FAKE_DELETE_OK, 0);
+	assert_int_equal(release_number(f->releaser, NUMBER, &rm, clock_deadline_in(6)), 0);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 1);
+	assert_int_equal(fake_account_requests(f->account, "GET", "search="), 2);
+	assert_false(held_in_catalog(f, NUMBER, NULL));
+	assert_last_outcome(f, "ok", "earlier attempt took effect");
+	assert_budget(f, 1, 5); /* nothing sent, nothing taken */
+	assert_counters(f, 1, 0, 1, 0, 0);
+}
+
+static void lost_answer_without_a_listing_is_never_resent(void **state)
+{
+	struct fixture *f = *state;
+	char journal[256];
+
+	start(f, false, NULL);
+	fake_account_set_delete(f->account, FAKE_DELETE_LOST_UNDONE, 0);
+	fake_account_set_list_failure(f->account, 403);
+	assert_int_equal(release_number(f->releaser, NUMBER, &rm, clock_deadline_in(6)), -EIO);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 1);
+	/* Its fate unknown, the release stays in the journal for the next mount. */
+	read_unsettled(f, journal, sizeof(journal));
+	assert_non_null(strstr(journal, " release " NUMBER "\n"));
+
+	fake_account_set_delete(f->account, FAKE_DELETE_OK, 0);
+	assert_int_equal(release_number(f->releaser, NUMBER, &rm, clock_deadline_in(6)), -EIO);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 1);
+	assert_true(fake_account_status(f->account, NUMBER) == 0);
+
+	fake_account_set_list_failure(f->account, 0);
+	assert_int_equal(release_number(f->releaser, NUMBER, &rm, clock_deadline_in(6)), 0);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 2);
+	read_unsettled(f, journal, sizeof(journal));
+	assert_string_equal(journal, "");
+}
+
+static void unsettled_releases_are_settled_at_mount(void **state)
+{
+	struct fixture *f = *state;
+	char text[256];
+	cJSON *lines;
+	size_t n;
+
+	start(f, false, NULL);
+	snprintf(text, sizeof(text), "%lld release " NUMBER "\n%lld release 91900000099\n",
+		 (long long)time(NULL) * 1000, (long long)time(NULL) * 1000);
+	write_unsettled(f, text);
+	assert_int_equal(release_settle_unfinished(f->releaser), 0);
+	read_unsettled(f, text, sizeof(text));
+	assert_string_equal(text, "");
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 0);
+
+	lines = audit_lines(f, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(field(lines, 0, "event"), "outcome");
+	assert_string_equal(field(lines, 0, "action"), "release");
+	assert_string_equal(field(lines, 0, "number"), NUMBER);
+	assert_string_equal(field(lines, 0, "message"), "settled at mount: still held");
+	assert_string_equal(field(lines, 0, "result"), "EIO");
+	assert_string_equal(field(lines, 0, "comm"), "vobizfs");
+	assert_string_equal(field(lines, 1, "number"), "91900000099");
+	assert_string_equal(field(lines, 1, "message"), "settled at mount: released");
+	assert_string_equal(field(lines, 1, "result"), "ok");
+	cJSON_Delete(lines);
+
+	/* The cut-off request may still be applied: look before sending. */
+	assert_int_equal(release_number(f->releaser, NUMBER, &rm, clock_deadline_in(6)), 0);
+	assert_int_equal(fake_account_requests(f->account, "GET", "search="), 1);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 1);
+	assert_true(fake_account_nth_request(f->account, "GET", "search=", 0) <
+		    fake_account_nth_request(f->account, "DELETE", NULL, 0));
+
+	/* Nothing left to settle. */
+	assert_int_equal(release_settle_unfinished(f->releaser), 0);
+	cJSON_Delete(audit_lines(f, &n));
+	assert_int_equal(n, 4);
+}
+
+static void unsettled_pending_release_is_settled_at_mount(void **state)
+{
+	struct fixture *f = *state;
+	char text[128];
+	size_t n;
+	cJSON *lines;
+
+	start(f, true, NULL);
+	assert_int_equal(release_number(f->releaser, NUMBER, &rm, clock_deadline_in(6)), 0);
+	snprintf(text, sizeof(text), "%lld release " NUMBER "\n", (long long)time(NULL) * 1000);
+	write_unsettled(f, text);
+	assert_int_equal(release_settle_unfinished(f->releaser), 0);
+	lines = audit_lines(f, &n);
+	assert_int_equal(n, 3);
+	assert_string_equal(field(lines, 2, "message"), "settled at mount: pending_release");
+	assert_string_equal(field(lines, 2, "result"), "ok");
+	cJSON_Delete(lines);
+}
+
+static void unreadable_journal_refuses(void **state)
+{
+	struct fixture *f = *state;
+	char text[64];
+
+	f->cfg.max_per_hour = 2;
+	start(f, false, NULL);
+	write_unsettled(f, "abc release 91900000003\n");
+	assert_int_equal(release_settle_unfinished(f->releaser), -EIO);
+	assert_int_equal(release_number(f->releaser, NUMBER, &rm, clock_deadline_in(6)), -EIO);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 0);
+	assert_budget(f, 0, 2); /* given back */
+	read_unsettled(f, text, sizeof(text));
+	assert_string_equal(text, "abc release 91900000003\n"); /* left for a human */
+}
+
+struct slow_release {
+	struct releaser *releaser;
+	int ret;
+};
+
+static void *release_slowly(void *arg)
+{
+	struct slow_release *s = arg;
+
+	s->ret = release_number(s->releaser, NUMBER, &rm, clock_deadline_in(6));
+	return NULL;
+}
+
+static void journal_holds_the_release_while_it_is_sent(void **state)
+{
+	struct fixture *f = *state;
+	struct slow_release s;
+	char text[256];
+	pthread_t tid;
+	int64_t give_up;
+
+	start(f, false, NULL);
+	fake_account_set_delete(f->account, FAKE_DELETE_OK, 1500);
+	s = (struct slow_release){ .releaser = f->releaser };
+	assert_int_equal(pthread_create(&tid, NULL, release_slowly, &s), 0);
+	give_up = clock_deadline_in(5);
+	while (fake_account_requests(f->account, "DELETE", NULL) == 0 && clock_now_ms() < give_up)
+		usleep(10000);
+	read_unsettled(f, text, sizeof(text));
+	pthread_join(tid, NULL);
+	assert_non_null(strstr(text, " release " NUMBER "\n"));
+	assert_int_equal(s.ret, 0);
+	read_unsettled(f, text, sizeof(text));
+	assert_string_equal(text, "");
+}
+
+/* A deadline too short for the request and its look: nothing is sent. */
+static void spent_deadline_sends_nothing(void **state)
+{
+	struct fixture *f = *state;
+	char text[64];
+
+	f->cfg.max_per_hour = 2;
+	start(f, false, NULL);
+	fake_account_set_delete(f->account, FAKE_DELETE_LOST_DONE, 0);
+	assert_int_equal(release_number(f->releaser, NUMBER, &rm, clock_now_ms() + 50), -ETIMEDOUT);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 0);
+	assert_int_equal(fake_account_status(f->account, NUMBER), 0);
+	assert_true(held_in_catalog(f, NUMBER, NULL));
+	assert_budget(f, 0, 2);
+	read_unsettled(f, text, sizeof(text));
+	assert_string_equal(text, "");
+	assert_last_outcome(f, "ETIMEDOUT", NULL);
+}
+
+/* A doubtful number is looked up even when the deadline is all but spent. */
+static void doubtful_number_is_looked_up_past_the_deadline(void **state)
+{
+	struct fixture *f = *state;
+
+	start(f, false, NULL);
+	fake_account_set_delete(f->account, FAKE_DELETE_LOST_UNDONE, 0);
+	assert_int_equal(release_number(f->releaser, NUMBER, &rm, clock_deadline_in(6)), -EIO);
+	assert_int_equal(fake_account_release(f->account, NUMBER), 0);
+	assert_int_equal(release_number(f->releaser, NUMBER, &rm, clock_now_ms() + 50), 0);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 1);
+	assert_int_equal(fake_account_requests(f->account, "GET", "search="), 2);
+	assert_false(held_in_catalog(f, NUMBER, NULL));
+}
+
+/* A stall of the whole daemon, as when its stderr is a pipe nobody reads
+ * (or a terminal stopped with ^S): the first log line blocks until UNTIL,
+ * then what was logged is passed on to the real stderr. */
+struct stall {
+	int saved_stderr;
+	int read_end;
+	size_t filler; /* bytes written to fill the pipe, not passed on */
+	int64_t until;
+	pthread_t tid;
+};
+
+static void *drain_after_stall(void *arg)
+{
+	struct stall *s = arg;
+	char buf[4096];
+	ssize_t n;
+
+	while (clock_now_ms() < s->until)
+		usleep(10000);
+	while ((n = read(s->read_end, buf, sizeof(buf))) > 0) {
+		size_t skip = s->filler < (size_t)n ? s->filler : (size_t)n;
+
+		s->filler -= skip;
+		if ((size_t)n > skip && write(s->saved_stderr, buf + skip, (size_t)n - skip) < 0)
+			break;
+	}
+	return NULL;
+}
+
+static void stall_stderr(struct stall *s, int64_t until)
+{
+	static const char filler[512] = { 0 };
+	int fds[2], flags;
+	ssize_t n;
+
+	fflush(stderr);
+	s->until = until;
+	s->filler = 0;
+	s->saved_stderr = dup(STDERR_FILENO);
+	assert_true(s->saved_stderr >= 0);
+	assert_int_equal(pipe(fds), 0);
+	assert_true(dup2(fds[1], STDERR_FILENO) >= 0);
+	close(fds[1]);
+	s->read_end = fds[0];
+	flags = fcntl(STDERR_FILENO, F_GETFL);
+	fcntl(STDERR_FILENO, F_SETFL, flags | O_NONBLOCK);
+	while ((n = write(STDERR_FILENO, filler, sizeof(filler))) > 0)
+		s->filler += (size_t)n;
+	while ((n = write(STDERR_FILENO, filler, 1)) > 0)
+		s->filler += (size_t)n;
+	fcntl(STDERR_FILENO, F_SETFL, flags);
+	assert_int_equal(pthread_create(&s->tid, NULL, drain_after_stall, s), 0);
+}
+
+static void unstall_stderr(struct stall *s)
+{
+	fflush(stderr);
+	dup2(s->saved_stderr, STDERR_FILENO); /* closes the pipe's write end */
+	pthread_join(s->tid, NULL);
+	close(s->read_end);
+	close(s->saved_stderr);
+}
+
+/* The answer is lost and the daemon stalls until its deadline is spent: it
+ * still looks (the verification grace) rather than report a timeout. */
+static void lost_answer_is_looked_up_after_a_stall(void **state)
+{
+	struct fixture *f = *state;
+	struct stall stall;
+	int64_t deadline;
+	int ret;
+
+	start(f, false, NULL);
+	fake_account_set_delete(f->account, FAKE_DELETE_LOST_DONE, 0);
+	/* timeout_s 6 keeps 2 s back for the look: the request gets 1.5 s. */
+	deadline = clock_now_ms() + 3500;
+	stall_stderr(&stall, deadline + 200);
+	ret = release_number(f->releaser, NUMBER, &rm, deadline);
+	unstall_stderr(&stall);
+	assert_true(clock_now_ms() > deadline);
+	assert_int_equal(ret, 0);
+	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 1);
+	assert_int_equal(fake_account_requests(f->account, "GET", "search="), 1);
+	assert_true(fake_account_nth_request(f->account, "DELETE", NULL, 0) <
+		    fake_account_nth_request(f->account, "GET", "search=", 0));
+	assert_false(held_in_catalog(f, NUMBER, NULL));
+	assert_last_outcome(f, "ok", "listing shows the number released");
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -465,6 +971,22 @@ int main(void)
 		T(concurrent_releases_send_one_delete),
 		T(current_dialect_pending_then_cancelled),
 		T(current_dialect_immediate),
+		T(budget_refuses_past_the_hourly_limit),
+		T(refused_release_gives_its_slot_back),
+		T(overwriting_tool_cannot_release),
+		T(refused_writer_cannot_release),
+		T(rate_limited_then_404_is_released),
+		T(current_dialect_rate_limited_then_409_is_pending),
+		T(lost_answer_makes_the_next_release_look_first),
+		T(lost_answer_that_took_effect_later_sends_nothing),
+		T(lost_answer_without_a_listing_is_never_resent),
+		T(unsettled_releases_are_settled_at_mount),
+		T(unsettled_pending_release_is_settled_at_mount),
+		T(unreadable_journal_refuses),
+		T(journal_holds_the_release_while_it_is_sent),
+		T(spent_deadline_sends_nothing),
+		T(doubtful_number_is_looked_up_past_the_deadline),
+		T(lost_answer_is_looked_up_after_a_stall),
 	};
 #undef T
 	int failed;

@@ -161,6 +161,23 @@ static void format_parse_round_trip(void **state)
 	}
 }
 
+/* DESIGN §2: timestamps come with 0, 6 or 9 fractional digits, and nested
+ * application objects in the space-separated form with +00:00. */
+static void documented_api_forms(void **state)
+{
+	(void)state;
+	assert_int_equal(parsed("2026-07-21T09:18:26Z"), 1784625506);
+	assert_int_equal(parsed("2026-07-21T09:18:26.785758Z"), 1784625506);
+	assert_int_equal(parsed("2026-07-21T09:18:26.785758533Z"), 1784625506);
+	assert_int_equal(parsed("2026-04-02 12:11:19.740666+00:00"), 1775131879);
+	assert_int_equal(parsed("2026-04-02 12:11:19+00:00"), 1775131879);
+	assert_int_equal(parsed("2026-04-02 12:11:19.740666533+00:00"), 1775131879);
+	/* A fraction is digits only; the space form still needs its zone. */
+	assert_invalid("2026-04-02 12:11:19.740666");
+	assert_invalid("2026-07-21T09:18:26.Z");
+	assert_invalid("2026-07-21T09:18:26,785758Z");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -172,6 +189,7 @@ int main(void)
 		cmocka_unit_test(impossible_dates_refused),
 		cmocka_unit_test(format_utc),
 		cmocka_unit_test(format_parse_round_trip),
+		cmocka_unit_test(documented_api_forms),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
