@@ -9,6 +9,7 @@
 #include "audit.h"
 #include "catalog.h"
 #include "clock.h"
+#include "gate.h"
 #include "log.h"
 #include "inventory.h"
 #include "purchase.h"
@@ -36,13 +37,19 @@ struct options {
 	const char *source; /* the ignored SOURCE label */
 	const char *mountpoint;
 	int positional;
+	int max_threads_given; /* -o max_threads=N */
 };
 
-enum { KEY_RO };
+enum { KEY_RO, KEY_MAX_THREADS };
+
+/* FUSE workers when -o max_threads is not given: enough that operations
+ * answered from memory find one free while many wait on a slow API. */
+#define DEFAULT_WORKERS 64
 
 static const struct fuse_opt option_spec[] = {
 	{ "config=%s", offsetof(struct options, config), 0 },
 	FUSE_OPT_KEY("ro", KEY_RO),
+	FUSE_OPT_KEY("max_threads=", KEY_MAX_THREADS),
 	FUSE_OPT_END,
 };
 
@@ -62,6 +69,10 @@ static int on_option(void *data, const char *arg, int key, struct fuse_args *out
 	struct options *o = data;
 
 	(void)outargs;
+	if (key == KEY_MAX_THREADS) {
+		o->max_threads_given = 1;
+		return 1; /* libfuse reads the value */
+	}
 	if (key == KEY_RO) {
 		o->read_only = 1;
 		return 1; /* keep it: the kernel enforces EROFS */
@@ -155,6 +166,12 @@ static int setup(struct vobizfs *fs, const struct options *o)
 		fprintf(stderr, "vobizfs: %s\n", err);
 		return ret;
 	}
+	/* From here on no log or audit line shows the token, even one that
+	 * quotes an API answer echoing it back. */
+	if ((ret = log_add_secret(fs->cfg.auth_token))) {
+		fprintf(stderr, "vobizfs: out of memory\n");
+		return ret;
+	}
 	if (o->read_only)
 		fs->cfg.read_only = true;
 	if (fs->cfg.audit_log && (ret = audit_open(fs->cfg.audit_log, &fs->audit, err, sizeof(err)))) {
@@ -205,8 +222,31 @@ static int setup(struct vobizfs *fs, const struct options *o)
 	return ret;
 }
 
+/* How many FUSE workers run: -o max_threads if given, else DEFAULT_WORKERS. */
+static unsigned worker_threads(const struct options *o, const struct fuse_cmdline_opts *cmd)
+{
+	if (o->max_threads_given && cmd->max_threads > 0 && cmd->max_threads <= 100000)
+		return cmd->max_threads;
+	return DEFAULT_WORKERS;
+}
+
+/* The gate for WORKERS threads: a quarter of them (at least one) is always
+ * left to operations answered from memory; one user may take two thirds of
+ * the rest. */
+static struct gate *network_gate(unsigned workers)
+{
+	unsigned total = workers > 1 ? workers - workers / 4 : 1;
+	unsigned per_user = total * 2 / 3 ? total * 2 / 3 : 1;
+	struct gate *gate = gate_new(total, per_user);
+
+	if (!gate)
+		fprintf(stderr, "vobizfs: out of memory\n");
+	return gate;
+}
+
 static void teardown(struct vobizfs *fs)
 {
+	gate_free(fs->gate);
 	purchaser_free(fs->purchaser);
 	inventory_free(fs->inventory);
 	router_free(fs->router);
@@ -216,6 +256,7 @@ static void teardown(struct vobizfs *fs)
 	audit_close(fs->audit);
 	state_close(fs->state);
 	config_free(&fs->cfg);
+	log_clear_secrets();
 }
 
 int main(int argc, char *argv[])
@@ -227,6 +268,7 @@ int main(int argc, char *argv[])
 	struct vobizfs fs = { .uid = getuid(), .gid = getgid(), .mounted_at = time(NULL) };
 	struct fuse *fuse = NULL;
 	struct sigaction hup = { .sa_handler = on_sighup };
+	unsigned workers;
 	int ret = 1;
 
 	/* The token lives in this process's memory: keep it out of core dumps. */
@@ -260,12 +302,13 @@ int main(int argc, char *argv[])
 		goto out_cmd;
 	}
 	log_setup(false, cmd.debug);
+	workers = cmd.singlethread ? 1 : worker_threads(&o, &cmd);
 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "vobizfs: cannot initialise libcurl\n");
 		goto out_cmd;
 	}
-	if (setup(&fs, &o))
+	if (setup(&fs, &o) || !(fs.gate = network_gate(workers)))
 		goto out_core;
 
 	/* Mode bits are always enforced, so allow_other never lets others release. */
@@ -304,8 +347,7 @@ int main(int argc, char *argv[])
 		if (!loop)
 			goto out_signals;
 		fuse_loop_cfg_set_clone_fd(loop, cmd.clone_fd);
-		if (cmd.max_threads > 0 && cmd.max_threads <= 100000) /* else: libfuse's default */
-			fuse_loop_cfg_set_max_threads(loop, cmd.max_threads);
+		fuse_loop_cfg_set_max_threads(loop, workers);
 		if (cmd.max_idle_threads != UINT_MAX) /* "unset": 3.14 would log it as invalid */
 			fuse_loop_cfg_set_idle_threads(loop, cmd.max_idle_threads);
 		ret = fuse_loop_mt(fuse, loop);

@@ -6,8 +6,10 @@
 
 #include "audit.h"
 #include "catalog.h"
+#include "country.h"
 #include "clock.h"
 #include "errmap.h"
+#include "gate.h"
 #include "number.h"
 #include "inventory.h"
 #include "purchase.h"
@@ -43,9 +45,12 @@ static struct vobizfs *vfs(void)
 {
 	struct vobizfs *fs = fuse_get_context()->private_data;
 
-	/* SIGHUP only sets a flag; the cache is dropped here, in a normal thread. */
-	if (atomic_exchange(&fs->hup_pending, false))
+	/* SIGHUP only sets a flag; the cache is dropped, and the audit log
+	 * reopened (logrotate renamed it), here, in a normal thread. */
+	if (atomic_exchange(&fs->hup_pending, false)) {
 		catalog_invalidate(fs->catalog);
+		audit_reopen(fs->audit);
+	}
 	return fs;
 }
 
@@ -127,7 +132,14 @@ static void number_stat(const struct vobizfs *fs, const struct number_info *info
 
 static char *render_status(struct vobizfs *fs, size_t *len)
 {
-	return status_render(&fs->cfg, fs->api, fs->catalog, fs->releaser, fs->mounted_at, len);
+	const struct status_sources src = { .cfg = &fs->cfg,
+					    .api = fs->api,
+					    .catalog = fs->catalog,
+					    .releaser = fs->releaser,
+					    .gate = fs->gate,
+					    .mounted_at = fs->mounted_at };
+
+	return status_render(&src, len);
 }
 
 static int status_stat(struct vobizfs *fs, struct stat *st)
@@ -149,14 +161,40 @@ static int status_stat(struct vobizfs *fs, struct stat *st)
 	return 0;
 }
 
+/* An operation that may wait on the network holds a place in the gate while
+ * it does, so those answered from memory always find a worker (gate.h). */
+static int enter_network(struct vobizfs *fs)
+{
+	return gate_enter(fs->gate, fuse_get_context()->uid);
+}
+
+static void leave_network(struct vobizfs *fs)
+{
+	gate_leave(fs->gate, fuse_get_context()->uid);
+}
+
+/* CAT, read again if it is stale: through the gate, since that may wait. */
+static int refresh(struct vobizfs *fs, struct catalog *cat)
+{
+	int ret;
+
+	if (catalog_fresh(cat))
+		return 0;
+	if ((ret = enter_network(fs)))
+		return ret;
+	ret = catalog_refresh_if_stale(cat, op_deadline(fs));
+	leave_network(fs);
+	return ret;
+}
+
 /* The inventory catalog of an inventory node, loaded on first sight: a
  * country can be looked at without listing inventory/ first. */
 static int offers_of(struct vobizfs *fs, const struct node *node, struct catalog **offers)
 {
 	*offers = inventory_country(fs->inventory, node->value);
 	if (!*offers)
-		return -ENOMEM;
-	return catalog_loaded(*offers) ? 0 : catalog_refresh_if_stale(*offers, op_deadline(fs));
+		return country_code_assigned(node->value) ? -ENOMEM : -ENOENT;
+	return catalog_loaded(*offers) ? 0 : refresh(fs, *offers);
 }
 
 static const struct catalog_filter offered = { .status = NUMBER_ACTIVE, .view = VIEW_ALL };
@@ -248,19 +286,19 @@ static int snapshot(struct vobizfs *fs, const struct node *node, struct dir_snap
 
 	switch (node->kind) {
 	case NODE_GROUPS_DIR:
-		if ((ret = catalog_refresh_if_stale(fs->catalog, op_deadline(fs))))
+		if ((ret = refresh(fs, fs->catalog)))
 			return ret;
 		return catalog_groups(fs->catalog, node->filter.view, &dir->names);
 	case NODE_INVENTORY_DIR:
 		return inventory_names(fs, &dir->names);
 	case NODE_OFFERS_DIR:
-		if ((ret = offers_of(fs, node, &cat)) || (ret = catalog_refresh_if_stale(cat, op_deadline(fs))))
+		if ((ret = offers_of(fs, node, &cat)) || (ret = refresh(fs, cat)))
 			return ret;
 		filter = &offered;
 		dir->offers = true;
 		break;
 	default:
-		if ((ret = catalog_refresh_if_stale(fs->catalog, op_deadline(fs))))
+		if ((ret = refresh(fs, fs->catalog)))
 			return ret;
 		cat = fs->catalog;
 		filter = &node->filter;
@@ -443,7 +481,11 @@ static int vfs_unlink(const char *path)
 	if (node.kind != NODE_NUMBER || node.filter.status != NUMBER_ACTIVE)
 		return -EPERM;
 	caller_of_request(&caller);
-	return release_number(fs->releaser, node.digits, &caller, op_deadline(fs));
+	if ((ret = enter_network(fs)))
+		return ret;
+	ret = release_number(fs->releaser, node.digits, &caller, op_deadline(fs));
+	leave_network(fs);
+	return ret;
 }
 
 /* The renames the API can express, each into numbers/ under the same name:
@@ -460,13 +502,16 @@ static int vfs_rename(const char *from, const char *to, unsigned int flags)
 	    strcmp(src.digits, dst.digits) || (flags & ~RENAME_NOREPLACE))
 		return refuse_write(fs);
 	caller_of_request(&caller);
-	if (src.kind == NODE_NUMBER && src.filter.status == NUMBER_PENDING_RELEASE)
-		return errmap_for_rename(release_cancel(fs->releaser, src.digits, &caller, op_deadline(fs)));
-	if (src.kind != NODE_OFFER)
+	if (src.kind != NODE_OFFER && !(src.kind == NODE_NUMBER && src.filter.status == NUMBER_PENDING_RELEASE))
 		return refuse_write(fs);
-	if ((ret = offers_of(fs, &src, &offers)))
-		return errmap_for_rename(ret);
-	return errmap_for_rename(purchase_number(fs->purchaser, offers, src.digits, &caller, op_deadline(fs)));
+	if ((ret = enter_network(fs)))
+		return ret;
+	if (src.kind == NODE_NUMBER)
+		ret = release_cancel(fs->releaser, src.digits, &caller, op_deadline(fs));
+	else if ((ret = offers_of(fs, &src, &offers)) == 0)
+		ret = purchase_number(fs->purchaser, offers, src.digits, &caller, op_deadline(fs));
+	leave_network(fs);
+	return errmap_for_rename(ret);
 }
 
 /* touch on a directory drops the cache: the next ls reads the account again. */
@@ -552,12 +597,20 @@ static int vfs_setxattr(const char *path, const char *name, const char *value, s
 		return ret;
 	if (node.kind != NODE_NUMBER || node.filter.status != NUMBER_ACTIVE || !route_attribute(name, &kind))
 		return fs->cfg.read_only ? -EROFS : -EPERM;
-	if (size == 0 || size > ROUTE_ID_MAX)
+	/* A C caller may pass strlen() + 1 bytes: one final NUL ends the value.
+	 * Any other NUL would cut it short (app_1\0xxx sent as app_1): EINVAL. */
+	if (size > 0 && value[size - 1] == '\0')
+		size--;
+	if (size == 0 || size > ROUTE_ID_MAX || memchr(value, '\0', size))
 		return -EINVAL;
 	memcpy(id, value, size);
 	id[size] = '\0';
 	caller_of_request(&caller);
-	return routing_set(fs->router, node.digits, kind, id, &caller, op_deadline(fs));
+	if ((ret = enter_network(fs)))
+		return ret;
+	ret = routing_set(fs->router, node.digits, kind, id, &caller, op_deadline(fs));
+	leave_network(fs);
+	return ret;
 }
 
 static int vfs_removexattr(const char *path, const char *name)
@@ -573,7 +626,11 @@ static int vfs_removexattr(const char *path, const char *name)
 	if (node.kind != NODE_NUMBER || node.filter.status != NUMBER_ACTIVE || !route_attribute(name, &kind))
 		return fs->cfg.read_only ? -EROFS : -EPERM;
 	caller_of_request(&caller);
-	return routing_set(fs->router, node.digits, kind, NULL, &caller, op_deadline(fs));
+	if ((ret = enter_network(fs)))
+		return ret;
+	ret = routing_set(fs->router, node.digits, kind, NULL, &caller, op_deadline(fs));
+	leave_network(fs);
+	return ret;
 }
 
 /* Everything the API cannot express. */

@@ -1,6 +1,8 @@
 /* tree.c — path → node.  Pure string work; no state. */
 #include "tree.h"
 
+#include "country.h"
+
 #include <errno.h>
 #include <string.h>
 
@@ -88,7 +90,7 @@ int tree_resolve(const char *path, bool with_pending, struct node *out)
 		out->kind = NODE_INVENTORY_DIR;
 		if (n == 1)
 			return 0;
-		if (!country_code_valid(parts[1]) || n > 3)
+		if (!country_code_assigned(parts[1]) || n > 3)
 			return -ENOENT;
 		strcpy(out->value, parts[1]);
 		out->kind = n == 2 ? NODE_OFFERS_DIR : NODE_OFFER;

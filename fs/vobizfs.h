@@ -12,6 +12,7 @@
 struct api;
 struct audit;
 struct catalog;
+struct gate;
 struct inventory;
 struct purchaser;
 struct releaser;
@@ -26,6 +27,7 @@ struct vobizfs {
 	struct state *state; /* [release] state_dir */
 	struct releaser *releaser;
 	struct router *router;
+	struct gate *gate; /* admits operations that may wait on the network */
 	struct inventory *inventory;
 	struct purchaser *purchaser;
 	time_t mounted_at;

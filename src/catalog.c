@@ -201,6 +201,35 @@ int catalog_refresh_if_stale(struct catalog *cat, int64_t deadline)
 	return ret;
 }
 
+bool catalog_fresh(struct catalog *cat)
+{
+	bool fresh;
+
+	pthread_mutex_lock(&cat->lock);
+	fresh = is_fresh(cat);
+	pthread_mutex_unlock(&cat->lock);
+	return fresh;
+}
+
+void catalog_drop(struct catalog *cat)
+{
+	struct numtab old = { 0 };
+
+	pthread_mutex_lock(&cat->lock);
+	if (!cat->refreshing && cat->loaded_at) {
+		old = cat->table;
+		if (numtab_init(&cat->table, 0) == 0) {
+			cat->loaded_at = 0;
+		} else {
+			cat->table = old; /* out of memory: keep it */
+			old = (struct numtab){ 0 };
+		}
+	}
+	pthread_mutex_unlock(&cat->lock);
+	if (old.index)
+		numtab_destroy(&old);
+}
+
 bool catalog_loaded(struct catalog *cat)
 {
 	bool loaded;

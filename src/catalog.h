@@ -60,6 +60,15 @@ void catalog_free(struct catalog *cat);
  * Thread-safe; the only catalog call that does network I/O. */
 int catalog_refresh_if_stale(struct catalog *cat, int64_t deadline);
 
+/* True when the listing is younger than the TTL and not invalidated: a
+ * catalog_refresh_if_stale() would return at once.  Thread-safe. */
+bool catalog_fresh(struct catalog *cat);
+
+/* Forget the listing held (memory is returned): the next
+ * catalog_refresh_if_stale() reads it again.  A refresh in progress is left
+ * alone.  Thread-safe. */
+void catalog_drop(struct catalog *cat);
+
 /* True once a listing has been read (whether or not it is still fresh). */
 bool catalog_loaded(struct catalog *cat);
 

@@ -16,8 +16,10 @@ struct inventory *inventory_new(const struct config *cfg, struct api *api);
 void inventory_free(struct inventory *inv);
 
 /* The catalog of CC's inventory, created empty on first use (fill it with
- * catalog_refresh_if_stale()); it lives as long as INV.  NULL when CC is
- * not valid (country_code_valid()) or out of memory.  Thread-safe. */
+ * catalog_refresh_if_stale()); it lives as long as INV, but its offers may
+ * be dropped (catalog_drop()) when many other countries are looked at.
+ * NULL when CC is not an assigned ISO 3166 code (country_code_assigned())
+ * or out of memory.  Thread-safe. */
 struct catalog *inventory_country(struct inventory *inv, const char *cc);
 
 /* The countries looked at so far, as for catalog_groups() (free with

@@ -4,6 +4,7 @@
 #include "api.h"
 #include "catalog.h"
 #include "config.h"
+#include "gate.h"
 #include "release.h"
 #include "timefmt.h"
 
@@ -26,7 +27,7 @@ static bool add_budget(cJSON *releases, struct releaser *releaser)
 		      : cJSON_AddNullToObject(b, "left"));
 }
 
-static bool add_counters(cJSON *root, struct api *api, struct releaser *releaser)
+static bool add_counters(cJSON *root, struct api *api, struct releaser *releaser, struct gate *gate)
 {
 	struct api_counters ac;
 	struct release_counters rc;
@@ -36,7 +37,8 @@ static bool add_counters(cJSON *root, struct api *api, struct releaser *releaser
 	release_counters(releaser, &rc);
 	o = cJSON_AddObjectToObject(root, "api");
 	if (!o || !cJSON_AddNumberToObject(o, "requests", (double)ac.requests) ||
-	    !cJSON_AddNumberToObject(o, "errors", (double)ac.failures))
+	    !cJSON_AddNumberToObject(o, "errors", (double)ac.failures) ||
+	    !cJSON_AddNumberToObject(o, "waiting", gate ? gate_in_use(gate) : 0))
 		return false;
 	o = cJSON_AddObjectToObject(root, "releases");
 	return o && add_budget(o, releaser) && cJSON_AddNumberToObject(o, "released", (double)rc.released) &&
@@ -47,9 +49,9 @@ static bool add_counters(cJSON *root, struct api *api, struct releaser *releaser
 	       cJSON_AddNumberToObject(o, "refunds_failed", (double)rc.refunds_failed);
 }
 
-char *status_render(const struct config *cfg, struct api *api, struct catalog *catalog, struct releaser *releaser,
-		    time_t mounted_at, size_t *len)
+char *status_render(const struct status_sources *src, size_t *len)
 {
+	const struct config *cfg = src->cfg;
 	cJSON *root = cJSON_CreateObject(), *listing;
 	char when[32], *json = NULL, *out = NULL;
 	size_t count;
@@ -57,8 +59,8 @@ char *status_render(const struct config *cfg, struct api *api, struct catalog *c
 
 	if (!root)
 		return NULL;
-	catalog_stats(catalog, &age, &count);
-	timefmt_format_utc(mounted_at, when, sizeof(when));
+	catalog_stats(src->catalog, &age, &count);
+	timefmt_format_utc(src->mounted_at, when, sizeof(when));
 	if (!cJSON_AddStringToObject(root, "version", VOBIZFS_VERSION) ||
 	    !cJSON_AddStringToObject(root, "account_id", cfg->auth_id) ||
 	    !cJSON_AddStringToObject(root, "base_url", cfg->base_url) ||
@@ -70,7 +72,8 @@ char *status_render(const struct config *cfg, struct api *api, struct catalog *c
 	    !cJSON_AddNumberToObject(listing, "numbers", (double)count) ||
 	    !(age < 0 ? cJSON_AddNullToObject(listing, "age_seconds")
 		      : cJSON_AddNumberToObject(listing, "age_seconds", (double)age)) ||
-	    !cJSON_AddNumberToObject(listing, "ttl_seconds", cfg->ttl_s) || !add_counters(root, api, releaser))
+	    !cJSON_AddNumberToObject(listing, "ttl_seconds", cfg->ttl_s) ||
+	    !add_counters(root, src->api, src->releaser, src->gate))
 		goto out;
 	json = cJSON_Print(root);
 	if (!json)

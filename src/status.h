@@ -9,12 +9,22 @@
 struct api;
 struct catalog;
 struct config;
+struct gate;
 struct releaser;
+
+/* What the document is read from; all must outlive the call. */
+struct status_sources {
+	const struct config *cfg;
+	struct api *api;
+	struct catalog *catalog;
+	struct releaser *releaser;
+	struct gate *gate;
+	time_t mounted_at;
+};
 
 /* Render the document (pretty JSON ending in a newline) into a malloc'd
  * string the caller frees; *LEN gets its length.  NULL when out of memory.
  * Thread-safe. */
-char *status_render(const struct config *cfg, struct api *api, struct catalog *catalog, struct releaser *releaser,
-		    time_t mounted_at, size_t *len);
+char *status_render(const struct status_sources *src, size_t *len);
 
 #endif
