@@ -12,8 +12,8 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,6 +21,7 @@
 #include <string.h>
 
 #define MAX_THREADS 64
+#define NOT_ASKED 1 /* a page's result before it is asked for (errors are negative) */
 
 /* One read of the listing, shared by the worker threads.  The calling thread
  * alone judges and collects, between windows, in page order. */
@@ -32,7 +33,7 @@ struct page_fetch {
 	bool judged;                 /* page 1 has answered: a failure stops the others */
 	long base, last;             /* the window being read: pages base..last */
 	struct list_page *results;   /* results[page - base] */
-	int *errs;                   /* each page's result; -ECANCELED: not asked for */
+	int *errs;                   /* each page's result, or NOT_ASKED */
 	atomic_long next_page;
 	atomic_long end;    /* no page past this one is asked for or used */
 	atomic_bool failed; /* a page of this window failed: ask for no more */
@@ -106,7 +107,7 @@ static void fetch_window(struct page_fetch *f, long from, long to, unsigned para
 	f->last = to;
 	for (long p = from; p <= to; p++) {
 		f->results[p - from] = (struct list_page){ 0 };
-		f->errs[p - from] = -ECANCELED;
+		f->errs[p - from] = NOT_ASKED;
 	}
 	atomic_store(&f->next_page, from);
 	atomic_store(&f->failed, false);
@@ -193,13 +194,13 @@ static int judge_window(struct page_fetch *f)
 	for (long p = f->base; p <= last; p++) {
 		int ret = f->errs[p - f->base];
 
-		if (ret == -ECANCELED)
+		if (ret == NOT_ASKED)
 			hole = true;
 		else if (ret)
 			return ret;
 	}
 	for (long p = f->base; hole && p <= f->last; p++)
-		if (f->errs[p - f->base] && f->errs[p - f->base] != -ECANCELED)
+		if (f->errs[p - f->base] < 0)
 			return f->errs[p - f->base]; /* the failure that stopped the window */
 	if (hole)
 		return -EIO;
@@ -211,10 +212,8 @@ static int judge_window(struct page_fetch *f)
 			note_change(f, "page %ld says %ld numbers, page 1 said %ld", p, r->total, f->total);
 		else if (items != due)
 			note_change(f, "page %ld holds %ld numbers, %ld were due", p, items, due);
-		if (items == 0 && due > 0) {
-			note_change(f, "page %ld is empty, %ld numbers were due", p, due);
-			end_at(f, p);
-		}
+		if (items == 0 && due > 0)
+			end_at(f, p); /* the listing ended early: later pages hold nothing */
 	}
 	return 0;
 }
