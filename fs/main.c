@@ -5,11 +5,13 @@
 
 #include "vobizfs.h"
 
+#include "accounts.h"
 #include "api.h"
 #include "audit.h"
 #include "catalog.h"
 #include "clock.h"
 #include "gate.h"
+#include "health.h"
 #include "log.h"
 #include "inventory.h"
 #include "purchase.h"
@@ -196,7 +198,10 @@ static int setup(struct vobizfs *fs, const struct options *o)
 	fs->router = router_new(&fs->cfg, fs->api, fs->catalog, fs->audit);
 	fs->inventory = inventory_new(&fs->cfg, fs->api);
 	fs->purchaser = purchaser_new(&fs->cfg, fs->api, fs->catalog, fs->audit);
-	if (!fs->releaser || !fs->router || !fs->inventory || !fs->purchaser) {
+	fs->health =
+	    health_new(fs->api, fs->cfg.health_days, fs->cfg.health_ttl_s, HEALTH_MAX_ENTRIES, HEALTH_MAX_BYTES);
+	fs->accounts = accounts_new(&fs->cfg, fs->api, fs->catalog, fs->audit);
+	if (!fs->releaser || !fs->router || !fs->inventory || !fs->purchaser || !fs->health || !fs->accounts) {
 		fprintf(stderr, "vobizfs: out of memory\n");
 		return -ENOMEM;
 	}
@@ -247,6 +252,8 @@ static struct gate *network_gate(unsigned workers)
 static void teardown(struct vobizfs *fs)
 {
 	gate_free(fs->gate);
+	accounts_free(fs->accounts);
+	health_free(fs->health);
 	purchaser_free(fs->purchaser);
 	inventory_free(fs->inventory);
 	router_free(fs->router);

@@ -4,12 +4,14 @@
 
 #include "vobizfs.h"
 
+#include "accounts.h"
 #include "audit.h"
 #include "catalog.h"
 #include "country.h"
 #include "clock.h"
 #include "errmap.h"
 #include "gate.h"
+#include "health.h"
 #include "number.h"
 #include "inventory.h"
 #include "purchase.h"
@@ -33,6 +35,7 @@ struct dir_snapshot {
 	char **names;
 	size_t count;
 	bool offers; /* inventory numbers: read-only files */
+	bool health; /* health/: the numbers' health files */
 };
 
 /* An open file: its content as it was at open(), so reads are consistent. */
@@ -49,6 +52,7 @@ static struct vobizfs *vfs(void)
 	 * reopened (logrotate renamed it), here, in a normal thread. */
 	if (atomic_exchange(&fs->hup_pending, false)) {
 		catalog_invalidate(fs->catalog);
+		health_drop(fs->health);
 		audit_reopen(fs->audit);
 	}
 	return fs;
@@ -137,6 +141,8 @@ static char *render_status(struct vobizfs *fs, size_t *len)
 					    .catalog = fs->catalog,
 					    .releaser = fs->releaser,
 					    .gate = fs->gate,
+					    .health = fs->health,
+					    .accounts = fs->accounts,
 					    .mounted_at = fs->mounted_at };
 
 	return status_render(&src, len);
@@ -159,6 +165,27 @@ static int status_stat(struct vobizfs *fs, struct stat *st)
 	};
 	st->st_mtim.tv_sec = st->st_ctim.tv_sec = st->st_atim.tv_sec = time(NULL);
 	return 0;
+}
+
+/* health/N: read-only; its size is the answer's when one is kept, else 0
+ * (opened with direct I/O, so a reader gets the whole answer whatever
+ * size stat reported); its times, when the answer kept arrived. */
+static void health_stat(const struct vobizfs *fs, const char *digits, struct stat *st)
+{
+	time_t fetched = 0;
+	size_t len = 0;
+
+	health_peek(fs->health, digits, &len, &fetched);
+	*st = (struct stat){
+		.st_mode = S_IFREG | 0444,
+		.st_nlink = 1,
+		.st_uid = fs->uid,
+		.st_gid = fs->gid,
+		.st_size = (off_t)len,
+		.st_blocks = (blkcnt_t)((len + 511) / 512),
+		.st_blksize = 4096,
+	};
+	st->st_mtim.tv_sec = st->st_ctim.tv_sec = st->st_atim.tv_sec = fetched;
 }
 
 /* An operation that may wait on the network holds a place in the gate while
@@ -232,7 +259,10 @@ static int vfs_getattr(const char *path, struct stat *st, struct fuse_file_info 
 		return status_stat(fs, st);
 	if ((ret = source_of(fs, &node, &cat, &filter)) || (ret = catalog_find(cat, node.digits, filter, &info)))
 		return ret;
-	number_stat(fs, &info, node.kind == NODE_OFFER, st);
+	if (node.kind == NODE_HEALTH)
+		health_stat(fs, node.digits, st);
+	else
+		number_stat(fs, &info, node.kind == NODE_OFFER, st);
 	return 0;
 }
 
@@ -291,6 +321,13 @@ static int snapshot(struct vobizfs *fs, const struct node *node, struct dir_snap
 		return catalog_groups(fs->catalog, node->filter.view, &dir->names);
 	case NODE_INVENTORY_DIR:
 		return inventory_names(fs, &dir->names);
+	case NODE_HEALTH_DIR:
+		dir->health = true;
+		if ((ret = refresh(fs, fs->catalog)))
+			return ret;
+		cat = fs->catalog;
+		filter = &node->filter;
+		break;
 	case NODE_OFFERS_DIR:
 		if ((ret = offers_of(fs, node, &cat)) || (ret = refresh(fs, cat)))
 			return ret;
@@ -334,8 +371,8 @@ static int vfs_opendir(const char *path, struct fuse_file_info *fi)
 /* The root's entries, in readdir order. */
 static size_t root_entries(const struct vobizfs *fs, const char **names)
 {
-	static const char *const fixed[] = { TREE_STATUS,   TREE_NUMBERS,    TREE_UNASSIGNED,
-					     TREE_BY_TRUNK, TREE_BY_COUNTRY, TREE_INVENTORY };
+	static const char *const fixed[] = { TREE_STATUS,     TREE_NUMBERS,    TREE_UNASSIGNED, TREE_BY_TRUNK,
+					     TREE_BY_COUNTRY, TREE_BY_ACCOUNT, TREE_HEALTH,     TREE_INVENTORY };
 	size_t n = 0;
 
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
@@ -355,7 +392,7 @@ static int vfs_readdir(const char *path, void *buf, fuse_fill_dir_t fill, off_t 
 	struct vobizfs *fs = vfs();
 	struct dir_snapshot *dir = (struct dir_snapshot *)(uintptr_t)fi->fh;
 	enum fuse_fill_dir_flags plus = flags & FUSE_READDIR_PLUS ? FUSE_FILL_DIR_PLUS : 0;
-	const char *root[8];
+	const char *root[12];
 	bool is_root = !dir->numbers && !dir->names;
 	size_t count = is_root ? root_entries(fs, root) : dir->count;
 	struct stat st;
@@ -369,7 +406,10 @@ static int vfs_readdir(const char *path, void *buf, fuse_fill_dir_t fill, off_t 
 			dir_stat(fs, &st);
 		} else if (dir->numbers) {
 			name = dir->numbers[i - 2].digits;
-			number_stat(fs, &dir->numbers[i - 2], dir->offers, &st);
+			if (dir->health)
+				health_stat(fs, name, &st);
+			else
+				number_stat(fs, &dir->numbers[i - 2], dir->offers, &st);
 		} else {
 			name = is_root ? root[i - 2] : dir->names[i - 2];
 			if (is_root && !strcmp(name, TREE_STATUS))
@@ -409,6 +449,24 @@ static int node_record(struct vobizfs *fs, const struct node *node, char **json,
 	return catalog_record(cat, node->digits, json, len);
 }
 
+/* The health answer of the number NODE names: from memory when one is
+ * kept, else from the API, through the gate. */
+static int health_of(struct vobizfs *fs, const struct node *node, char **json, size_t *len)
+{
+	struct number_info info;
+	int ret;
+
+	if ((ret = catalog_find(fs->catalog, node->digits, &node->filter, &info)))
+		return ret;
+	if (health_cached(fs->health, node->digits, json, len) == 0)
+		return 0;
+	if ((ret = enter_network(fs)))
+		return ret;
+	ret = health_read(fs->health, node->digits, op_deadline(fs), json, len);
+	leave_network(fs);
+	return ret;
+}
+
 static int vfs_open(const char *path, struct fuse_file_info *fi)
 {
 	struct vobizfs *fs = vfs();
@@ -430,6 +488,10 @@ static int vfs_open(const char *path, struct fuse_file_info *fi)
 		fi->direct_io = 1;
 		rec->json = render_status(fs, &rec->len);
 		ret = rec->json ? 0 : -ENOMEM;
+	} else if (node.kind == NODE_HEALTH) {
+		/* Its size is not known before the answer: read it to the end. */
+		fi->direct_io = 1;
+		ret = health_of(fs, &node, &rec->json, &rec->len);
 	} else {
 		ret = node_record(fs, &node, &rec->json, &rec->len);
 	}
@@ -488,18 +550,58 @@ static int vfs_unlink(const char *path)
 	return ret;
 }
 
-/* The renames the API can express, each into numbers/ under the same name:
- * from pending-release/ cancels a release, from inventory/CC/ rents. */
+/* The account a rename of a held number gives it to: into by-account/ID/,
+ * ID; out of by-account/ into numbers/, the main account.  NULL when the
+ * rename is no such move. */
+static const char *account_target(const struct vobizfs *fs, const struct node *src, const struct node *dst)
+{
+	if (src->kind != NODE_NUMBER || src->filter.status != NUMBER_ACTIVE || dst->kind != NODE_NUMBER ||
+	    dst->filter.status != NUMBER_ACTIVE || strcmp(src->digits, dst->digits))
+		return NULL;
+	if (dst->filter.view == VIEW_ACCOUNT)
+		return dst->filter.value;
+	if (src->filter.view == VIEW_ACCOUNT && tree_in_numbers(dst))
+		return fs->cfg.auth_id;
+	return NULL;
+}
+
+/* An account that can hold no number is refused before any request, with
+ * EINVAL as it is: GNU mv retries that as a plain rename(), which is refused
+ * the same way and sends nothing either.  The API's outcomes go through
+ * errmap_for_rename(). */
+static int move_to_account(struct vobizfs *fs, const char *digits, const char *account)
+{
+	struct caller caller;
+	int ret;
+
+	if ((ret = accounts_check_target(fs->accounts, account)))
+		return ret;
+	caller_of_request(&caller);
+	if ((ret = enter_network(fs)))
+		return ret;
+	ret = accounts_move(fs->accounts, digits, account, &caller, op_deadline(fs));
+	leave_network(fs);
+	return errmap_for_rename(ret);
+}
+
+/* The renames the API can express: into numbers/ under the same name, from
+ * pending-release/ cancels a release, from inventory/CC/ rents; into
+ * by-account/ID/ (or from there into numbers/) moves a number between the
+ * main account and its sub-accounts. */
 static int vfs_rename(const char *from, const char *to, unsigned int flags)
 {
 	struct vobizfs *fs = vfs();
 	struct node src, dst;
 	struct caller caller;
 	struct catalog *offers;
+	const char *account;
 	int ret;
 
-	if (resolve(fs, from, &src) || resolve(fs, to, &dst) || dst.kind != NODE_NUMBER || !tree_in_numbers(&dst) ||
-	    strcmp(src.digits, dst.digits) || (flags & ~RENAME_NOREPLACE))
+	if (resolve(fs, from, &src) || resolve(fs, to, &dst) || (flags & ~RENAME_NOREPLACE))
+		return refuse_write(fs);
+	if ((account = account_target(fs, &src, &dst)))
+		return move_to_account(fs, src.digits, account);
+	if (dst.kind != NODE_NUMBER || !tree_in_numbers(&dst) || strcmp(src.digits, dst.digits))
 		return refuse_write(fs);
 	caller_of_request(&caller);
 	if (src.kind != NODE_OFFER && !(src.kind == NODE_NUMBER && src.filter.status == NUMBER_PENDING_RELEASE))
@@ -528,6 +630,7 @@ static int vfs_utimens(const char *path, const struct timespec tv[2], struct fus
 	if (!tree_is_dir(node.kind))
 		return -EPERM;
 	catalog_invalidate(fs->catalog);
+	health_drop(fs->health);
 	return 0;
 }
 

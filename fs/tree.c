@@ -46,17 +46,20 @@ static int in_list(struct node *out, const char *name)
 	return e164_parse(name, out->digits) < 0 ? -ENOENT : 0;
 }
 
-/* Directories of numbers that take one name below the top: by-trunk/ID, by-country/CC. */
+/* Directories of numbers that take one name below the top: by-trunk/ID,
+ * by-country/CC, by-account/ID (an account id is checked as a trunk id is). */
 static int grouped(const char *top, char parts[4][ROUTE_ID_MAX + 1], int n, struct node *out)
 {
-	enum catalog_view view = strcmp(top, TREE_BY_TRUNK) ? VIEW_COUNTRY : VIEW_TRUNK;
+	enum catalog_view view = !strcmp(top, TREE_BY_TRUNK)     ? VIEW_TRUNK
+				 : !strcmp(top, TREE_BY_ACCOUNT) ? VIEW_ACCOUNT
+								 : VIEW_COUNTRY;
 
 	if (n == 1) {
 		out->kind = NODE_GROUPS_DIR;
 		out->filter = (struct catalog_filter){ .status = NUMBER_ACTIVE, .view = view };
 		return 0;
 	}
-	if (view == VIEW_TRUNK ? !route_id_valid(parts[1]) : !country_code_valid(parts[1]))
+	if (view == VIEW_COUNTRY ? !country_code_valid(parts[1]) : !route_id_valid(parts[1]))
 		return -ENOENT;
 	list_dir(out, NUMBER_ACTIVE, view, parts[1]);
 	return n == 2 ? 0 : (n == 3 ? in_list(out, parts[2]) : -ENOENT);
@@ -84,8 +87,14 @@ int tree_resolve(const char *path, bool with_pending, struct node *out)
 			 strcmp(parts[0], TREE_UNASSIGNED) ? VIEW_ALL : VIEW_UNASSIGNED, NULL);
 		return n == 1 ? 0 : in_list(out, parts[1]);
 	}
-	if (!strcmp(parts[0], TREE_BY_TRUNK) || !strcmp(parts[0], TREE_BY_COUNTRY))
+	if (!strcmp(parts[0], TREE_BY_TRUNK) || !strcmp(parts[0], TREE_BY_COUNTRY) ||
+	    !strcmp(parts[0], TREE_BY_ACCOUNT))
 		return grouped(parts[0], parts, n, out);
+	if (!strcmp(parts[0], TREE_HEALTH)) {
+		out->kind = n == 1 ? NODE_HEALTH_DIR : NODE_HEALTH;
+		out->filter = (struct catalog_filter){ .status = NUMBER_ACTIVE, .view = VIEW_ALL };
+		return n == 1 || (n == 2 && e164_parse(parts[1], out->digits) == 0) ? 0 : -ENOENT;
+	}
 	if (!strcmp(parts[0], TREE_INVENTORY)) {
 		out->kind = NODE_INVENTORY_DIR;
 		if (n == 1)
@@ -102,7 +111,7 @@ int tree_resolve(const char *path, bool with_pending, struct node *out)
 bool tree_is_dir(enum node_kind kind)
 {
 	return kind == NODE_ROOT || kind == NODE_LIST_DIR || kind == NODE_GROUPS_DIR || kind == NODE_INVENTORY_DIR ||
-	       kind == NODE_OFFERS_DIR;
+	       kind == NODE_OFFERS_DIR || kind == NODE_HEALTH_DIR;
 }
 
 bool tree_in_numbers(const struct node *node)

@@ -13,12 +13,14 @@ enum node_kind {
 	NODE_ROOT,
 	NODE_STATUS,        /* .status */
 	NODE_LIST_DIR,      /* a directory of numbers: numbers/, pending-release/, unassigned/,
-			       by-trunk/ID/, by-country/CC/ */
+			       by-trunk/ID/, by-country/CC/, by-account/ID/ */
 	NODE_NUMBER,        /* a number in one of them */
-	NODE_GROUPS_DIR,    /* by-trunk/, by-country/ */
+	NODE_GROUPS_DIR,    /* by-trunk/, by-country/, by-account/ */
 	NODE_INVENTORY_DIR, /* inventory/ */
 	NODE_OFFERS_DIR,    /* inventory/CC/ */
 	NODE_OFFER,         /* inventory/CC/N */
+	NODE_HEALTH_DIR,    /* health/ */
+	NODE_HEALTH,        /* health/N: the usage of a number of numbers/ */
 };
 
 struct node {
@@ -26,8 +28,8 @@ struct node {
 	/* For NODE_LIST_DIR and NODE_NUMBER: which numbers the directory shows.
 	 * For NODE_GROUPS_DIR: filter.view says which grouping. */
 	struct catalog_filter filter;
-	char value[ROUTE_ID_MAX + 1]; /* the trunk id or country code; filter.value points here */
-	char digits[E164_BUFSIZE];    /* for NODE_NUMBER and NODE_OFFER */
+	char value[ROUTE_ID_MAX + 1]; /* the trunk id, country code or account id; filter.value points here */
+	char digits[E164_BUFSIZE];    /* for NODE_NUMBER, NODE_OFFER and NODE_HEALTH */
 };
 
 #define TREE_NUMBERS "numbers"
@@ -37,6 +39,8 @@ struct node {
 #define TREE_BY_TRUNK "by-trunk"
 #define TREE_BY_COUNTRY "by-country"
 #define TREE_INVENTORY "inventory"
+#define TREE_BY_ACCOUNT "by-account"
+#define TREE_HEALTH "health"
 
 /* Resolve PATH ("/numbers/919876543210"; "+919876543210" is accepted too).
  * WITH_PENDING says whether pending-release/ exists.  Returns 0, or -ENOENT

@@ -9,10 +9,12 @@
 #include <sys/types.h>
 #include <time.h>
 
+struct accounts;
 struct api;
 struct audit;
 struct catalog;
 struct gate;
+struct health;
 struct inventory;
 struct purchaser;
 struct releaser;
@@ -30,6 +32,8 @@ struct vobizfs {
 	struct gate *gate; /* admits operations that may wait on the network */
 	struct inventory *inventory;
 	struct purchaser *purchaser;
+	struct health *health;     /* health/: answers kept [health] ttl */
+	struct accounts *accounts; /* by-account/: moves between accounts */
 	time_t mounted_at;
 	uid_t uid; /* owner of every file: the mounting user */
 	gid_t gid;

@@ -102,13 +102,12 @@ static bool wait_for_retry(long delay_ms, int64_t deadline)
 
 static void describe_failure(const struct http_response *resp, enum http_fate fate, struct api_outcome *out)
 {
-	char id[96] = ""; /* " (requestId ...)" */
+	char id[96] = "", text[sizeof(out->message)]; /* " (requestId ...)"; the message */
 	struct api_error e;
-	const char *text;
 
 	out->http_status = resp->status;
 	if (fate != HTTP_ANSWERED) {
-		snprintf(out->message, sizeof(out->message), "%s", resp->error);
+		log_scrub(resp->error, out->message, sizeof(out->message), LOG_SCRUB_TEXT);
 		return;
 	}
 	if (resp->too_big) {
@@ -121,10 +120,17 @@ static void describe_failure(const struct http_response *resp, enum http_fate fa
 		return;
 	apijson_parse_error(resp->body, resp->len, &e);
 	/* The platform's request id is what the vendor's support asks for; a
-	 * long message is cut to leave it room. */
-	text = e.message[0] ? e.message : (e.code[0] ? e.code : "-");
-	if (e.request_id[0])
-		snprintf(id, sizeof(id), " (requestId %s)", e.request_id);
+	 * long message is cut to leave it room.  Both are scrubbed before they
+	 * are cut (a cut token is no longer recognised), so every reader of the
+	 * message — log, audit, the mount's refusal — gets it without the token
+	 * (an API echoing X-Auth-Token) or control characters. */
+	log_scrub(e.message[0] ? e.message : (e.code[0] ? e.code : "-"), text, sizeof(text), LOG_SCRUB_TEXT);
+	if (e.request_id[0]) {
+		char rid[sizeof(id) - 16];
+
+		log_scrub(e.request_id, rid, sizeof(rid), LOG_SCRUB_TEXT);
+		snprintf(id, sizeof(id), " (requestId %s)", rid);
+	}
 	snprintf(out->message, sizeof(out->message), "%.*s%s", (int)(sizeof(out->message) - 1 - strlen(id)), text, id);
 }
 
@@ -144,6 +150,7 @@ static int api_call(struct api *api, const char *method, const char *url, const 
 
 		fate = http_perform(api->http, method, url, body, deadline, resp);
 		atomic_fetch_add(&api->requests, 1);
+		out->attempts++;
 		describe_failure(resp, fate, out);
 
 		if (fate == HTTP_ANSWERED && resp->too_big) {
@@ -239,8 +246,8 @@ int api_list_page(struct api *api, const struct listing_query *q, long page, lon
 			log_warn("GET %s: HTTP %ld with a malformed listing body", url_path(url, api->cfg),
 				 resp.status);
 		else if (out->skipped)
-			log_warn("GET %s: ignored %zu items with an invalid e164", url_path(url, api->cfg),
-				 out->skipped);
+			log_warn("GET %s: ignored %zu items: %zu with an invalid e164, %zu holding a NUL character",
+				 url_path(url, api->cfg), out->skipped, out->skipped - out->nul_items, out->nul_items);
 	}
 	http_response_free(&resp);
 	return ret;
@@ -266,7 +273,7 @@ static int number_call(struct api *api, const char *method, const char *account,
 		log_warn("%s %s: HTTP %ld with an unreadable body; the call succeeded", method, url_path(url, api->cfg),
 			 resp.status);
 	if (ret == 0)
-		snprintf(out->message, sizeof(out->message), "%s", out->answer.message);
+		log_scrub(out->answer.message, out->message, sizeof(out->message), LOG_SCRUB_TEXT);
 	http_response_free(&resp);
 	return ret;
 }
@@ -334,6 +341,61 @@ int api_purchase(struct api *api, const char *digits, int64_t deadline, struct a
 	    apijson_parse_purchase(resp.body, resp.len, digits, number, out->message, sizeof(out->message)) == -EIO)
 		log_warn("POST %s: HTTP %ld with an unreadable body; the purchase succeeded", url_path(url, api->cfg),
 			 resp.status);
+	if (ret == 0) {
+		char clean[sizeof(out->message)];
+
+		log_scrub(out->message, clean, sizeof(clean), LOG_SCRUB_TEXT);
+		memcpy(out->message, clean, sizeof(clean));
+	}
+	http_response_free(&resp);
+	return ret;
+}
+
+int api_number_health(struct api *api, const char *digits, unsigned days, int64_t deadline, struct api_outcome *out,
+		      char **body, size_t *len)
+{
+	struct http_response resp = { 0 };
+	char url[URL_MAX];
+	int ret;
+
+	*out = (struct api_outcome){ 0 };
+	*body = NULL;
+	*len = 0;
+	if (!e164_is_digits(digits))
+		return -EINVAL;
+	snprintf(url, sizeof(url), "%s/api/v1/account/%s/numbers/%%2B%s/health?granularity=daily&days=%u",
+		 api->cfg->base_url, api->cfg->auth_id, digits, days);
+	ret = api_call(api, "GET", url, NULL, CALL_READ, deadline, &resp, out);
+	if (ret == 0) {
+		*body = resp.body;
+		*len = resp.len;
+		resp.body = NULL;
+	}
+	http_response_free(&resp);
+	return ret;
+}
+
+int api_set_subaccount(struct api *api, const char *digits, const char *sub, int64_t deadline, struct api_outcome *out,
+		       char **body)
+{
+	struct http_response resp = { 0 };
+	char url[URL_MAX], payload[ROUTE_ID_MAX + 32];
+	int ret;
+
+	*out = (struct api_outcome){ 0 };
+	if (body)
+		*body = NULL;
+	if (!e164_is_digits(digits) || (sub && !route_id_valid(sub)))
+		return -EINVAL; /* never reaches a URL */
+	snprintf(url, sizeof(url), "%s/api/v1/account/%s/numbers/%%2B%s/assign-subaccount", api->cfg->base_url,
+		 api->cfg->auth_id, digits);
+	if (sub)
+		id_body(payload, sizeof(payload), "sub_account_id", sub);
+	ret = api_call(api, sub ? "POST" : "DELETE", url, sub ? payload : NULL, CALL_WRITE, deadline, &resp, out);
+	if (body) {
+		*body = resp.body;
+		resp.body = NULL;
+	}
 	http_response_free(&resp);
 	return ret;
 }

@@ -37,6 +37,7 @@ struct api_outcome {
 	bool rate_limited;            /* an attempt was answered 429 (and may have acted) */
 	struct release_answer answer; /* the 2xx body, when there was one */
 	char message[256];            /* the API's error message or the transport's reason */
+	unsigned attempts;            /* requests sent for this call, retries included */
 };
 
 /* Requests sent and calls that failed (after their retries), since creation. */
@@ -83,5 +84,26 @@ int api_set_application(struct api *api, const char *digits, const char *app, in
  * caller frees it.  Same conventions. */
 int api_purchase(struct api *api, const char *digits, int64_t deadline, struct api_outcome *out,
 		 struct number **number);
+
+/* Read the usage of DIGITS over its last DAYS days (GET
+ * .../account/{auth_id}/numbers/%2B{digits}/health?granularity=daily&days=DAYS,
+ * lowercase as documented), retried as a listing page is (5xx, 429,
+ * transport errors) within DEADLINE.  On 0, *BODY is the answer as it came,
+ * unparsed (malloc'd, NUL-terminated, *LEN bytes; NULL for an empty body);
+ * the caller frees it.  Returns 0 or a negative errno: -ENOENT (404),
+ * -EACCES, -EAGAIN, -ETIMEDOUT, -EIO, -EINVAL (DIGITS that must not reach a
+ * URL).  OUT says how many requests were sent and the API's message. */
+int api_number_health(struct api *api, const char *digits, unsigned days, int64_t deadline, struct api_outcome *out,
+		      char **body, size_t *len);
+
+/* Give DIGITS to the sub-account SUB (POST
+ * .../account/{auth_id}/numbers/%2B{digits}/assign-subaccount with
+ * {"sub_account_id":SUB}, lowercase as documented), or back to the main
+ * account (SUB NULL: DELETE on the same path, never with ?force=true).  SUB
+ * must pass route_id_valid().  *BODY (when BODY is not NULL) gets the
+ * answer's body, malloc'd, or NULL: a 409's cool-off fields are the
+ * caller's to read; the caller frees it.  Same conventions as api_release(). */
+int api_set_subaccount(struct api *api, const char *digits, const char *sub, int64_t deadline, struct api_outcome *out,
+		       char **body);
 
 #endif

@@ -10,17 +10,79 @@
 #include <stdlib.h>
 #include <string.h>
 
-static cJSON *parse_object(const char *body, size_t len)
+/* True when A and B, one text parsed as it is and with its NULs marked
+ * (parse_object()), read differently: a NUL cut a key or a string of A short.
+ * The children of SHALLOW (a node of A, or NULL) are not compared. */
+static bool cut_by_nul(const cJSON *a, const cJSON *b, const cJSON *shallow)
 {
-	cJSON *root;
+	const cJSON *ca, *cb;
 
+	if (!a || !b)
+		return a != b;
+	if (a->type != b->type || !a->string != !b->string || (a->string && strcmp(a->string, b->string)) ||
+	    !a->valuestring != !b->valuestring || (a->valuestring && strcmp(a->valuestring, b->valuestring)))
+		return true;
+	for (ca = a->child, cb = b->child; ca && cb; ca = ca->next, cb = cb->next)
+		if (a != shallow && cut_by_nul(ca, cb, shallow))
+			return true;
+	return ca || cb;
+}
+
+/* BODY as a JSON object in *ROOT.  cJSON 1.7 keeps no length with a string,
+ * so a NUL it decodes (see number_json_nul()) cuts the string short without
+ * a trace.  When the text holds one, it is parsed again with every NUL made
+ * U+0001, into *MARKED (else NULL): the two trees differ exactly where a NUL
+ * was.  An honest body holds none, so this costs one scan.  Returns 0, -EIO
+ * (not a JSON object), or -ENOMEM; on failure both are NULL. */
+static int parse_object(const char *body, size_t len, cJSON **root, cJSON **marked)
+{
+	size_t nul;
+	char *copy;
+	int ret = -EIO;
+
+	*root = *marked = NULL;
 	if (!body || len == 0)
-		return NULL;
-	root = cJSON_ParseWithLength(body, len);
-	if (root && !cJSON_IsObject(root)) {
-		cJSON_Delete(root);
-		return NULL;
+		return -EIO;
+	*root = cJSON_ParseWithLength(body, len);
+	if (!cJSON_IsObject(*root))
+		goto fail;
+	nul = number_json_nul(body, len, 0);
+	if (nul == len)
+		return 0;
+	copy = malloc(len);
+	if (!copy) {
+		ret = -ENOMEM;
+		goto fail;
 	}
+	memcpy(copy, body, len);
+	/* A raw NUL byte becomes 0x01, the escape "\u0000" becomes "\u0001":
+	 * the same length, the same structure. */
+	for (; nul < len; nul = number_json_nul(copy, len, nul + 1))
+		copy[nul] = copy[nul] == '\0' ? '\x01' : '1';
+	*marked = cJSON_ParseWithLength(copy, len);
+	free(copy);
+	if (cJSON_IsObject(*marked))
+		return 0;
+fail:
+	cJSON_Delete(*root);
+	cJSON_Delete(*marked);
+	*root = *marked = NULL;
+	return ret;
+}
+
+/* BODY as a JSON object none of whose keys or strings a NUL cut short, or
+ * NULL. */
+static cJSON *parse_whole_object(const char *body, size_t len)
+{
+	cJSON *root, *marked;
+
+	if (parse_object(body, len, &root, &marked))
+		return NULL;
+	if (marked && cut_by_nul(root, marked, NULL)) {
+		cJSON_Delete(root);
+		root = NULL;
+	}
+	cJSON_Delete(marked);
 	return root;
 }
 
@@ -44,14 +106,19 @@ void list_page_free(struct list_page *page)
 
 int apijson_parse_list_page(const char *body, size_t len, struct list_page *out)
 {
-	cJSON *root = parse_object(body, len);
-	const cJSON *items, *item;
-	int ret = -EIO;
+	const cJSON *items, *item, *twin = NULL;
+	cJSON *root, *marked;
+	int ret;
 
 	*out = (struct list_page){ 0 };
-	if (!root)
-		return -EIO;
+	ret = parse_object(body, len, &root, &marked);
+	if (ret)
+		return ret;
+	ret = -EIO;
 	items = cJSON_GetObjectItemCaseSensitive(root, "items");
+	/* A NUL outside the items ("total", a key) leaves no page to trust. */
+	if (marked && cut_by_nul(root, marked, items))
+		goto out;
 	out->total = integer_field(root, "total", -1);
 	out->page = integer_field(root, "page", 0);
 	out->per_page = integer_field(root, "per_page", 0);
@@ -62,17 +129,27 @@ int apijson_parse_list_page(const char *body, size_t len, struct list_page *out)
 		ret = -ENOMEM;
 		goto out;
 	}
+	/* The keys above agree, so the first "items" of MARKED is the twin. */
+	if (marked)
+		twin = cJSON_GetObjectItemCaseSensitive(marked, "items")->child;
 	cJSON_ArrayForEach (item, items) {
-		struct number *n = number_from_item(item);
+		/* A NUL anywhere in an item: no field of its record, all of
+		 * which are shown, may be read cut short. */
+		bool nul = twin && cut_by_nul(item, twin, NULL);
+		struct number *n = nul ? NULL : number_from_item(item);
 
+		twin = twin ? twin->next : NULL;
 		if (n)
 			out->items[out->count++] = n;
 		else
 			out->skipped++;
+		if (nul)
+			out->nul_items++;
 	}
 	ret = 0;
 out:
 	cJSON_Delete(root);
+	cJSON_Delete(marked);
 	if (ret)
 		list_page_free(out);
 	return ret;
@@ -106,7 +183,7 @@ static bool number_field(const cJSON *obj, const char *name, double *out)
 
 void apijson_parse_error(const char *body, size_t len, struct api_error *out)
 {
-	cJSON *root = parse_object(body, len);
+	cJSON *root = parse_whole_object(body, len);
 	const cJSON *error, *details, *retry;
 
 	*out = (struct api_error){ .retry_after_ms = -1 };
@@ -137,7 +214,7 @@ int apijson_parse_release(const char *body, size_t len, struct release_answer *o
 	*out = (struct release_answer){ 0 };
 	if (!body || len == 0)
 		return 0;
-	root = parse_object(body, len);
+	root = parse_whole_object(body, len);
 	if (!root)
 		return -EIO;
 	copy_string(cJSON_GetObjectItemCaseSensitive(root, "status"), out->status, sizeof(out->status));
@@ -188,7 +265,7 @@ int apijson_parse_purchase(const char *body, size_t len, const char *digits, str
 	message[0] = '\0';
 	if (!body || len == 0)
 		return 0;
-	root = parse_object(body, len);
+	root = parse_whole_object(body, len);
 	if (!root)
 		return -EIO;
 	copy_text(cJSON_GetObjectItemCaseSensitive(root, "message"), message, message_len);

@@ -1,7 +1,9 @@
 /* apijson.h — the Vobiz API's JSON bodies: a page of the listing, the
  * several shapes of error body (DESIGN §2), the answer to a release or a
  * cancel, and the answer to a purchase — in every shape the vendor documents.
- * Bodies are untrusted: every parser validates types and never crashes. */
+ * Bodies are untrusted: every parser validates types and never crashes, and
+ * none lets a NUL character ("\u0000", which would cut a string short) pass
+ * as part of a field. */
 #ifndef VOBIZFS_APIJSON_H
 #define VOBIZFS_APIJSON_H
 
@@ -13,13 +15,16 @@ struct number;
 struct list_page {
 	struct number **items; /* count numbers, each malloc'd; owned by the page */
 	size_t count;
-	size_t skipped; /* items dropped because their e164 was not valid */
+	size_t skipped;   /* items dropped: their e164 was not valid, or a NUL */
+	size_t nul_items; /* of the skipped, those holding a NUL character */
 	long page, per_page, total;
 };
 
 /* Parse a listing page.  "items" (array) and "total" (non-negative integer)
  * are required; "page"/"per_page" are taken when present (else 0).  Items
- * whose e164 is invalid are skipped and counted, never used.
+ * whose e164 is invalid, or with a NUL character in any key or string (its
+ * whole record is shown, so every field counts), are skipped and counted,
+ * never used.  A NUL anywhere else on the page makes it malformed.
  * Returns 0, -EIO for a malformed body, -ENOMEM.  On failure OUT is empty. */
 int apijson_parse_list_page(const char *body, size_t len, struct list_page *out);
 
@@ -39,7 +44,8 @@ struct api_error {
  *   {"status":"error","error":{"code":"RATE_LIMIT_EXCEEDED","message":"...",
  *                              "details":{"retryAfter":1}},
  *    "timestamp":"...","requestId":"..."}
- * Never fails: unknown or malformed bodies leave the fields empty / -1.
+ * Never fails: unknown or malformed bodies leave the fields empty / -1, as
+ * does a body with a NUL character in any key or string.
  * When the body only has "error" as a string, it becomes the message too. */
 void apijson_parse_error(const char *body, size_t len, struct api_error *out);
 
@@ -61,7 +67,8 @@ struct release_answer {
 /* Parse a 2xx answer to a release, a cancel or a routing change.  An empty
  * body is fine (204).  Fields that are absent, null or of another type stay
  * empty.  "cancel_url" is never read: the cancel path is built, not followed.
- * Returns 0, or -EIO when a non-empty body is not a JSON object. */
+ * Returns 0, or -EIO when a non-empty body is not a JSON object or has a NUL
+ * character in any key or string (OUT then stays empty). */
 int apijson_parse_release(const char *body, size_t len, struct release_answer *out);
 
 /* Parse a 2xx answer to a purchase of DIGITS: {"message","number":{...}},
@@ -71,8 +78,8 @@ int apijson_parse_release(const char *body, size_t len, struct release_answer *o
  * same value, so the record reads like a listed one; "auth_id" is kept).
  * On return *NUMBER is the new number (the caller frees it) or NULL when the
  * answer holds none for DIGITS, and MESSAGE (LEN bytes) the answer's message
- * or "".  Returns 0, -EIO when a non-empty body is not a JSON object, or
- * -ENOMEM. */
+ * or "".  Returns 0, -EIO when a non-empty body is not a JSON object or has
+ * a NUL character in any key or string, or -ENOMEM. */
 int apijson_parse_purchase(const char *body, size_t len, const char *digits, struct number **number, char *message,
 			   size_t message_len);
 

@@ -1,5 +1,6 @@
 /* audit.c — JSON-lines audit trail, one write(2) per line on an O_APPEND
- * descriptor, synced before the caller goes on. */
+ * descriptor, synced before the caller goes on.  The descriptor follows the
+ * path: reopened on request (SIGHUP) and when the file was deleted. */
 #include "audit.h"
 
 #include "errmap.h"
@@ -13,13 +14,49 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 struct audit {
+	char *path;
 	int fd;
-	pthread_mutex_t lock; /* keeps the lines of concurrent writers in order */
+	pthread_mutex_t lock; /* guards fd; keeps the lines of concurrent writers in order */
 };
+
+/* Open PATH for appending, reached without following a final symbolic link,
+ * created 0600.  A FIFO is refused: its open, or a write once its reader
+ * stalls, would block with the lock held (O_NONBLOCK: a FIFO without a
+ * reader is ENXIO).  A device is taken (/dev/null, or /dev/full in tests).
+ * Returns the descriptor, or a negative errno with a reason in ERR. */
+static int open_log(const char *path, char *err, size_t errlen)
+{
+	const char *why = "a FIFO, not a file";
+	struct stat st;
+	int fd, e = EINVAL;
+
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
+	if (fd < 0) {
+		e = errno;
+		if (e != ENXIO)
+			why = strerror(e);
+		goto fail;
+	}
+	if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode))
+		goto fail_close;
+	/* O_NONBLOCK was for the open only. */
+	if (fcntl(fd, F_SETFL, O_APPEND) < 0) {
+		e = errno;
+		why = strerror(e);
+		goto fail_close;
+	}
+	return fd;
+fail_close:
+	close(fd);
+fail:
+	snprintf(err, errlen, "cannot open audit_log %s: %s", path, why);
+	return -e;
+}
 
 int audit_open(const char *path, struct audit **out, char *err, size_t errlen)
 {
@@ -27,15 +64,12 @@ int audit_open(const char *path, struct audit **out, char *err, size_t errlen)
 	int fd;
 
 	*out = NULL;
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		int e = errno;
-
-		snprintf(err, errlen, "cannot open audit_log %s: %s", path, strerror(e));
-		return -e;
-	}
+	fd = open_log(path, err, errlen);
+	if (fd < 0)
+		return fd;
 	a = calloc(1, sizeof(*a));
-	if (!a) {
+	if (!a || !(a->path = strdup(path))) {
+		free(a);
 		close(fd);
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
@@ -52,7 +86,95 @@ void audit_close(struct audit *a)
 		return;
 	close(a->fd);
 	pthread_mutex_destroy(&a->lock);
+	free(a->path);
 	free(a);
+}
+
+int audit_reopen(struct audit *a)
+{
+	char err[512];
+	int fd, old;
+
+	if (!a)
+		return 0;
+	fd = open_log(a->path, err, sizeof(err));
+	if (fd < 0) {
+		log_error("%s; the audit goes on in the file opened before", err);
+		return fd;
+	}
+	pthread_mutex_lock(&a->lock);
+	old = a->fd;
+	a->fd = fd;
+	pthread_mutex_unlock(&a->lock);
+	close(old);
+	log_info("reopened the audit log %s", a->path);
+	return 0;
+}
+
+/* True when the file open on FD has no name left: a line written there is
+ * lost to every reader. */
+static bool deleted(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && st.st_nlink == 0;
+}
+
+/* If the file was deleted, write to a new one at the path from now on.
+ * Called with the lock held.  Returns 0 or a negative errno. */
+static int follow_deleted_file(struct audit *a)
+{
+	char err[512];
+	int fd;
+
+	if (!deleted(a->fd))
+		return 0;
+	fd = open_log(a->path, err, sizeof(err));
+	if (fd < 0) {
+		log_error("the audit log %s was deleted, and %s", a->path, err);
+		return fd;
+	}
+	close(a->fd);
+	a->fd = fd;
+	log_warn("the audit log %s was deleted; writing to a new file there", a->path);
+	return 0;
+}
+
+static int write_line(int fd, const char *buf, size_t len)
+{
+	ssize_t n = write(fd, buf, len);
+
+	if (n != (ssize_t)len)
+		return n < 0 ? -errno : -EIO;
+	return fdatasync(fd) < 0 ? -errno : 0;
+}
+
+/* Add NAME with VALUE scrubbed (the token out; see audit_write()). */
+static bool add_scrubbed(cJSON *o, const char *name, const char *value)
+{
+	char *clean = log_scrub_dup(value, LOG_SCRUB_JSON);
+	bool ok = clean && cJSON_AddStringToObject(o, name, clean);
+
+	free(clean);
+	return ok;
+}
+
+/* Scrub every string value in ITEM, in place. */
+static bool scrub_strings(cJSON *item)
+{
+	cJSON *child;
+
+	if (cJSON_IsString(item) && item->valuestring) {
+		char *clean = log_scrub_dup(item->valuestring, LOG_SCRUB_JSON);
+		bool ok = clean && cJSON_SetValuestring(item, clean);
+
+		free(clean);
+		return ok;
+	}
+	cJSON_ArrayForEach (child, item)
+		if (!scrub_strings(child))
+			return false;
+	return true;
 }
 
 /* The members of DETAILS that the line does not have yet. */
@@ -68,7 +190,7 @@ static bool add_details(cJSON *o, const cJSON *details)
 		if (!f->string || cJSON_GetObjectItemCaseSensitive(o, f->string))
 			continue;
 		copy = cJSON_Duplicate(f, 1);
-		if (!copy || !cJSON_AddItemToObject(o, f->string, copy)) {
+		if (!copy || !scrub_strings(copy) || !cJSON_AddItemToObject(o, f->string, copy)) {
 			cJSON_Delete(copy);
 			return false;
 		}
@@ -88,12 +210,12 @@ static char *render(const struct audit_entry *e)
 	if (!cJSON_AddStringToObject(o, "time", when) || !cJSON_AddStringToObject(o, "event", e->event) ||
 	    !cJSON_AddStringToObject(o, "action", e->action) || !cJSON_AddStringToObject(o, "number", e->number) ||
 	    !cJSON_AddNumberToObject(o, "uid", e->caller->uid) || !cJSON_AddNumberToObject(o, "pid", e->caller->pid) ||
-	    !cJSON_AddStringToObject(o, "comm", e->caller->comm) || !cJSON_AddBoolToObject(o, "dry_run", e->dry_run))
+	    !add_scrubbed(o, "comm", e->caller->comm) || !cJSON_AddBoolToObject(o, "dry_run", e->dry_run))
 		goto out;
 	if (e->result && (!cJSON_AddNumberToObject(o, "http_status", (double)e->http_status) ||
 			  !cJSON_AddStringToObject(o, "result", e->result)))
 		goto out;
-	if (e->message && !cJSON_AddStringToObject(o, "message", e->message))
+	if (e->message && !add_scrubbed(o, "message", e->message))
 		goto out;
 	if (!add_details(o, e->details))
 		goto out;
@@ -107,7 +229,6 @@ int audit_write(struct audit *a, const struct audit_entry *e)
 {
 	char *line, *buf;
 	size_t len;
-	ssize_t n;
 	int ret = 0;
 
 	if (!a)
@@ -123,14 +244,16 @@ int audit_write(struct audit *a, const struct audit_entry *e)
 	}
 	buf[len++] = '\n';
 	pthread_mutex_lock(&a->lock);
-	n = write(a->fd, buf, len);
-	if (n != (ssize_t)len)
-		ret = n < 0 ? -errno : -EIO;
-	else if (fdatasync(a->fd) < 0)
-		ret = -errno;
+	/* A file deleted before the line is left at once; one deleted while it
+	 * was written gets the line again in the new file. */
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if ((ret = follow_deleted_file(a)) || (ret = write_line(a->fd, buf, len)) || !deleted(a->fd))
+			break;
+		ret = -ENOENT; /* in case the second line is lost as well */
+	}
 	pthread_mutex_unlock(&a->lock);
 	if (ret)
-		log_error("cannot write the audit log: %s", strerror(-ret));
+		log_error("cannot write the audit log %s: %s", a->path, strerror(-ret));
 	free(buf);
 	return ret;
 }

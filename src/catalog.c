@@ -256,6 +256,41 @@ static void fill_info(const struct number *n, struct number_info *out)
 	out->ctime = n->updated_at;
 }
 
+/* The record's top-level "account_id" is found in its text, not by parsing
+ * it: a view lists every number, and a parse of each would hold the lock
+ * for a long time on a large account.  A number renders its record with
+ * cJSON's pretty print, which writes a top-level member, and only one, as
+ * a newline, one tab, the quoted key, a colon and a tab; strings inside
+ * escape their newlines and tabs.  The first such member is the one a parse
+ * would find, as number_xattr_get() does. */
+void catalog_record_account(const char *json, size_t len, char out[ROUTE_ID_MAX + 1])
+{
+	static const char key[] = "\n\t\"account_id\":\t\"";
+	const char *at = memmem(json, len, key, sizeof(key) - 1), *value, *end = json + len;
+	size_t n;
+
+	out[0] = '\0';
+	if (!at)
+		return;
+	value = at + sizeof(key) - 1;
+	for (n = 0; value + n < end && n <= ROUTE_ID_MAX && value[n] != '"'; n++)
+		;
+	if (value + n >= end || n == 0 || n > ROUTE_ID_MAX)
+		return;
+	memcpy(out, value, n);
+	out[n] = '\0';
+	if (!route_id_valid(out))
+		out[0] = '\0';
+}
+
+static bool held_by(const struct number *n, const char *account)
+{
+	char owner[ROUTE_ID_MAX + 1];
+
+	catalog_record_account(n->json, n->json_len, owner);
+	return owner[0] && !strcmp(owner, account);
+}
+
 static bool passes(const struct number *n, const struct catalog_filter *f)
 {
 	if (n->status != f->status)
@@ -267,6 +302,8 @@ static bool passes(const struct number *n, const struct catalog_filter *f)
 		return n->has_trunk && !strcmp(number_trunk(n), f->value);
 	case VIEW_COUNTRY:
 		return !strcmp(n->country, f->value);
+	case VIEW_ACCOUNT:
+		return held_by(n, f->value);
 	default:
 		return true;
 	}
@@ -406,11 +443,14 @@ int catalog_groups(struct catalog *cat, enum catalog_view view, char ***out)
 	pthread_mutex_lock(&cat->lock);
 	for (size_t i = 0; ret == 0 && i < cat->table.count; i++) {
 		const struct number *n = cat->table.order[i];
+		char owner[ROUTE_ID_MAX + 1];
 		const char *name;
 
 		if (!n || n->status != NUMBER_ACTIVE)
 			continue;
-		name = view == VIEW_TRUNK ? number_trunk(n) : n->country;
+		if (view == VIEW_ACCOUNT)
+			catalog_record_account(n->json, n->json_len, owner);
+		name = view == VIEW_TRUNK ? number_trunk(n) : view == VIEW_ACCOUNT ? owner : n->country;
 		if (!name[0] || has_name(names, count, name))
 			continue;
 		grown = realloc(names, (count + 2) * sizeof(*names));

@@ -30,12 +30,13 @@ enum catalog_view {
 	VIEW_UNASSIGNED, /* routed to neither a trunk nor an application */
 	VIEW_TRUNK,      /* on the trunk group named by value */
 	VIEW_COUNTRY,    /* in the country named by value */
+	VIEW_ACCOUNT,    /* held by the account named by value (the record's account_id) */
 };
 
 struct catalog_filter {
 	enum number_status status;
 	enum catalog_view view;
-	const char *value; /* for VIEW_TRUNK and VIEW_COUNTRY */
+	const char *value; /* for VIEW_TRUNK, VIEW_COUNTRY and VIEW_ACCOUNT */
 };
 
 /* What the routing and renting rules need to know of a number. */
@@ -91,9 +92,10 @@ int catalog_record(struct catalog *cat, const char *digits, char **json, size_t 
  * order; the caller frees it.  Returns 0 or -ENOMEM.  Thread-safe; no I/O. */
 int catalog_list(struct catalog *cat, const struct catalog_filter *filter, struct number_info **out, size_t *count);
 
-/* The distinct trunk ids (VIEW_TRUNK) or countries (VIEW_COUNTRY) of the
- * active numbers, as a malloc'd NULL-terminated array of malloc'd strings
- * (free with catalog_free_names()).  Returns 0 or -ENOMEM. */
+/* The distinct trunk ids (VIEW_TRUNK), countries (VIEW_COUNTRY) or account
+ * ids (VIEW_ACCOUNT: only those that pass route_id_valid()) of the active
+ * numbers, as a malloc'd NULL-terminated array of malloc'd strings (free
+ * with catalog_free_names()).  Returns 0 or -ENOMEM. */
 int catalog_groups(struct catalog *cat, enum catalog_view view, char ***names);
 void catalog_free_names(char **names);
 
@@ -112,6 +114,11 @@ int catalog_add(struct catalog *cat, struct number *n);
  * Returns the length of the shared prefix (0 when none is shared), or
  * -ENOENT when the catalog holds no other number.  Thread-safe; no I/O. */
 int catalog_witness(struct catalog *cat, const char *digits, char witness[E164_BUFSIZE]);
+
+/* Copy the account_id of the record JSON (LEN bytes, as a number renders it:
+ * cJSON's pretty print) into OUT when it is 1 to ROUTE_ID_MAX characters of
+ * [A-Za-z0-9_-]; else OUT is "".  Pure. */
+void catalog_record_account(const char *json, size_t len, char out[ROUTE_ID_MAX + 1]);
 
 /* Seconds since the listing was fetched (-1: never) and its size. */
 void catalog_stats(struct catalog *cat, long *age_s, size_t *count);

@@ -65,6 +65,8 @@ static const struct setting settings[] = {
 	{ "purchase", "enabled", SET_BOOL, FIELD(purchase_enabled), 0, 0 },
 	{ "purchase", "max_monthly_fee", SET_FEE, FIELD(max_monthly_fee), 0, 0 },
 	{ "inventory", "max", SET_UINT, FIELD(inventory_max), 1, 100000 },
+	{ "health", "days", SET_UINT, FIELD(health_days), 1, 365 },
+	{ "health", "ttl", SET_UINT, FIELD(health_ttl_s), 0, 86400 },
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -738,6 +740,8 @@ int config_load(struct config *cfg, const char *explicit_path, char *err, size_t
 		.ttl_s = 30,
 		.max_per_hour = 50,
 		.inventory_max = 1000,
+		.health_days = 30,
+		.health_ttl_s = 300,
 	};
 	err[0] = '\0';
 	ret = replace_str(&cfg->base_url, DEFAULT_BASE_URL);

@@ -37,6 +37,9 @@ struct config {
 	bool has_max_monthly_fee;
 	double max_monthly_fee;
 	unsigned inventory_max;
+
+	unsigned health_days;  /* the window health/N asks for */
+	unsigned health_ttl_s; /* seconds a health answer is kept */
 };
 
 /* Fill CFG with defaults, then read the config file and the environment.

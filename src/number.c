@@ -54,6 +54,28 @@ static const char *route_field(const cJSON *item, const char *name, bool *presen
 	return cJSON_IsString(f) && route_id_valid(f->valuestring) ? f->valuestring : "";
 }
 
+size_t number_json_nul(const char *text, size_t len, size_t from)
+{
+	/* memchr: every page of the listing is scanned, at memory speed. */
+	const char *raw = from < len ? memchr(text + from, '\0', len - from) : NULL;
+	size_t end = raw ? (size_t)(raw - text) : len;
+
+	for (size_t i = from; i < end; i++) {
+		const char *backslash = memchr(text + i, '\\', end - i);
+
+		if (!backslash)
+			break;
+		i = (size_t)(backslash - text);
+		/* Hex digits have a case, but "0000" has none. */
+		if (end - i >= 6 && !memcmp(text + i + 1, "u0000", 5))
+			return i + 5;
+		/* Step over the escaped character: "\\u0000" is a backslash,
+		 * then text. */
+		i++;
+	}
+	return end;
+}
+
 struct number *number_from_item(const cJSON *item)
 {
 	const cJSON *e164 = cJSON_GetObjectItemCaseSensitive(item, "e164");
@@ -209,16 +231,32 @@ static char *xattr_text(const cJSON *f)
 	return strdup(num);
 }
 
+/* JSON as an object whose names and values are whole, or NULL. */
+static cJSON *parse_record(const char *json)
+{
+	size_t len = strlen(json);
+	cJSON *item;
+
+	/* A record holds no NUL (the listing refuses it), but a name or value
+	 * cut short by one must never be shown as the field. */
+	if (number_json_nul(json, len, 0) != len)
+		return NULL;
+	item = cJSON_Parse(json);
+	if (!cJSON_IsObject(item)) {
+		cJSON_Delete(item);
+		return NULL;
+	}
+	return item;
+}
+
 ssize_t number_xattr_list(const char *json, char *buf, size_t size)
 {
-	cJSON *item = cJSON_Parse(json);
+	cJSON *item = parse_record(json);
 	const cJSON *f;
 	size_t total = 0;
 
-	if (!cJSON_IsObject(item)) {
-		cJSON_Delete(item);
+	if (!item)
 		return -EIO;
-	}
 	cJSON_ArrayForEach (f, item) {
 		size_t nlen;
 
@@ -248,11 +286,9 @@ ssize_t number_xattr_get(const char *json, const char *name, char *buf, size_t s
 	if (strncmp(name, XATTR_PREFIX, strlen(XATTR_PREFIX)))
 		return -ENODATA;
 	name += strlen(XATTR_PREFIX);
-	item = cJSON_Parse(json);
-	if (!cJSON_IsObject(item)) {
-		cJSON_Delete(item);
+	item = parse_record(json);
+	if (!item)
 		return -EIO;
-	}
 	f = cJSON_GetObjectItemCaseSensitive(item, name);
 	if (f && has_xattr(f)) {
 		value = xattr_text(f);

@@ -40,10 +40,20 @@ struct number {
 
 /* Build a number from one item of a listing (or of the inventory).  The
  * item's "e164" must be a valid E.164 string (with or without '+');
- * otherwise NULL is returned and nothing is allocated.  Returns a malloc'd
- * number the caller frees with free(), or NULL (bad item or out of memory).
- * Pure. */
+ * otherwise NULL is returned and nothing is allocated.  ITEM must come from
+ * text with no NUL character in it (see number_json_nul()): a parsed tree no
+ * longer shows where a NUL cut a string short.  Returns a malloc'd number the
+ * caller frees with free(), or NULL (bad item or out of memory).  Pure. */
 struct number *number_from_item(const struct cJSON *item);
+
+/* Where the next NUL character is in TEXT (LEN bytes of JSON), from offset
+ * FROM on: the offset of a raw NUL byte, or of the last digit of a "\u0000"
+ * escape (an escaped backslash followed by "u0000" is no NUL); LEN when
+ * there is none.  cJSON decodes either into a NUL inside its NUL-terminated
+ * strings, which cuts a string or a key short without a trace
+ * ("+91800000\u00000003" would read as the valid number 91800000), so
+ * text is checked before it is trusted.  Pure. */
+size_t number_json_nul(const char *text, size_t len, size_t from);
 
 /* Bytes N occupies. */
 size_t number_size(const struct number *n);
@@ -77,7 +87,8 @@ enum number_status number_status_parse(const char *s);
  * number_xattr_list() writes the NUL-separated names into BUF (or, when SIZE
  * is 0, only counts); number_xattr_get() writes the value of NAME.  Both
  * return the length, -ERANGE when SIZE is too small, -ENODATA for an unknown
- * name, -EIO when JSON is not an object.  Pure. */
+ * name, -EIO when JSON is not an object or holds a NUL character (which
+ * would cut a name or a value short).  Pure. */
 ssize_t number_xattr_list(const char *json, char *buf, size_t size);
 ssize_t number_xattr_get(const char *json, const char *name, char *buf, size_t size);
 

@@ -1,10 +1,12 @@
 /* status.c — renders the .status document from the counters of each module. */
 #include "status.h"
 
+#include "accounts.h"
 #include "api.h"
 #include "catalog.h"
 #include "config.h"
 #include "gate.h"
+#include "health.h"
 #include "release.h"
 #include "timefmt.h"
 
@@ -49,6 +51,38 @@ static bool add_counters(cJSON *root, struct api *api, struct releaser *releaser
 	       cJSON_AddNumberToObject(o, "refunds_failed", (double)rc.refunds_failed);
 }
 
+/* "health": the requests health/ files sent, and the answers kept;
+ * "moves": numbers given to sub-accounts and taken back. */
+static bool add_health_and_moves(cJSON *root, const struct status_sources *src)
+{
+	struct accounts_counters mc;
+	struct health_counters hc;
+	cJSON *o;
+
+	if (src->health) {
+		health_counters(src->health, &hc);
+		o = cJSON_AddObjectToObject(root, "health");
+		if (!o || !cJSON_AddNumberToObject(o, "requests", (double)hc.requests) ||
+		    !cJSON_AddNumberToObject(o, "cache_hits", (double)hc.hits) ||
+		    !cJSON_AddNumberToObject(o, "shared", (double)hc.shared) ||
+		    !cJSON_AddNumberToObject(o, "errors", (double)hc.errors) ||
+		    !cJSON_AddNumberToObject(o, "cached", (double)hc.entries) ||
+		    !cJSON_AddNumberToObject(o, "days", src->cfg->health_days) ||
+		    !cJSON_AddNumberToObject(o, "ttl_seconds", src->cfg->health_ttl_s))
+			return false;
+	}
+	if (src->accounts) {
+		accounts_counters(src->accounts, &mc);
+		o = cJSON_AddObjectToObject(root, "moves");
+		if (!o || !cJSON_AddNumberToObject(o, "moved", (double)mc.moved) ||
+		    !cJSON_AddNumberToObject(o, "failed", (double)mc.failed) ||
+		    !cJSON_AddNumberToObject(o, "refused", (double)mc.refused) ||
+		    !cJSON_AddNumberToObject(o, "dry_run", (double)mc.dry_runs))
+			return false;
+	}
+	return true;
+}
+
 char *status_render(const struct status_sources *src, size_t *len)
 {
 	const struct config *cfg = src->cfg;
@@ -73,7 +107,7 @@ char *status_render(const struct status_sources *src, size_t *len)
 	    !(age < 0 ? cJSON_AddNullToObject(listing, "age_seconds")
 		      : cJSON_AddNumberToObject(listing, "age_seconds", (double)age)) ||
 	    !cJSON_AddNumberToObject(listing, "ttl_seconds", cfg->ttl_s) ||
-	    !add_counters(root, src->api, src->releaser, src->gate))
+	    !add_counters(root, src->api, src->releaser, src->gate) || !add_health_and_moves(root, src))
 		goto out;
 	json = cJSON_Print(root);
 	if (!json)

@@ -6,10 +6,12 @@
 #include <stddef.h>
 #include <time.h>
 
+struct accounts;
 struct api;
 struct catalog;
 struct config;
 struct gate;
+struct health;
 struct releaser;
 
 /* What the document is read from; all must outlive the call. */
@@ -19,6 +21,8 @@ struct status_sources {
 	struct catalog *catalog;
 	struct releaser *releaser;
 	struct gate *gate;
+	struct health *health;     /* may be NULL: no "health" object */
+	struct accounts *accounts; /* may be NULL: no "moves" object */
 	time_t mounted_at;
 };
 

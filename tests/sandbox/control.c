@@ -1,6 +1,7 @@
 /* Control endpoints: state (/numbers, /inventory, /balance), the request log
  * (/requests), faults (/faults), latency, the listing's /search-mode, the
- * answer /shapes, /down and /up, /health. Every answer is JSON. */
+ * answer /shapes, /cool-off and /admin (sub-accounts), /down and /up,
+ * /health. Every answer is JSON. */
 #include "control.h"
 
 #include <arpa/inet.h>
@@ -284,6 +285,62 @@ static void serve_shapes(struct control *c, const char *method, const struct htt
 	reply_json(reply, MHD_HTTP_OK, shapes_to_json(&shapes));
 }
 
+/* GET /cool-off answers {"seconds":N}; POST /cool-off?seconds=N sets the
+ * length first (it applies at once, to numbers assigned earlier too). */
+static void serve_cool_off(struct control *c, struct MHD_Connection *connection, const char *method,
+			   struct reply *reply)
+{
+	cJSON *body;
+
+	if (strcmp(method, "POST") == 0) {
+		const char *text = http_query(connection, "seconds");
+		unsigned long long seconds;
+
+		if (!text || http_parse_uint(text, 10ULL * 365 * 86400, &seconds) != 0) {
+			reply_error(reply, MHD_HTTP_BAD_REQUEST, "bad request", "?seconds= takes 0 to 315360000");
+			return;
+		}
+		store_set_cool_off(c->cfg.store, (int64_t)seconds * 1000000);
+	} else if (strcmp(method, "GET") != 0) {
+		reply_error(reply, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed", NULL);
+		reply->allow = "GET, POST";
+		return;
+	}
+	body = cJSON_CreateObject();
+	if (!cJSON_AddNumberToObject(body, "seconds", (double)(store_cool_off(c->cfg.store) / 1000000))) {
+		cJSON_Delete(body);
+		body = NULL;
+	}
+	reply_json(reply, MHD_HTTP_OK, body);
+}
+
+/* GET /admin answers {"admin":BOOL}; POST /admin?enabled=true|false sets it first. */
+static void serve_admin(struct control *c, struct MHD_Connection *connection, const char *method,
+			struct reply *reply)
+{
+	cJSON *body;
+
+	if (strcmp(method, "POST") == 0) {
+		const char *text = http_query(connection, "enabled");
+
+		if (!text || (strcmp(text, "true") != 0 && strcmp(text, "false") != 0)) {
+			reply_error(reply, MHD_HTTP_BAD_REQUEST, "bad request", "?enabled= takes true or false");
+			return;
+		}
+		store_set_admin(c->cfg.store, strcmp(text, "true") == 0);
+	} else if (strcmp(method, "GET") != 0) {
+		reply_error(reply, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed", NULL);
+		reply->allow = "GET, POST";
+		return;
+	}
+	body = cJSON_CreateObject();
+	if (!cJSON_AddBoolToObject(body, "admin", store_admin(c->cfg.store))) {
+		cJSON_Delete(body);
+		body = NULL;
+	}
+	reply_json(reply, MHD_HTTP_OK, body);
+}
+
 static void route(struct control *c, struct MHD_Connection *connection, const char *url, const char *method,
 		  const struct http_request *req, struct reply *reply)
 {
@@ -301,6 +358,10 @@ static void route(struct control *c, struct MHD_Connection *connection, const ch
 		serve_search_mode(c, connection, method, reply);
 	else if (strcmp(url, "/shapes") == 0)
 		serve_shapes(c, method, req, reply);
+	else if (strcmp(url, "/cool-off") == 0)
+		serve_cool_off(c, connection, method, reply);
+	else if (strcmp(url, "/admin") == 0)
+		serve_admin(c, connection, method, reply);
 	else if (get && strcmp(url, "/inventory") == 0)
 		reply_text(reply, MHD_HTTP_OK, store_dump_inventory(c->cfg.store));
 	else if (get && strcmp(url, "/requests") == 0)

@@ -43,6 +43,8 @@ static struct store_config store_config_from(const struct options *opt)
 		.balance = opt->balance,
 		.search_mode = opt->search_mode,
 		.shapes = opt->shapes,
+		.cool_off_us = (int64_t)opt->cool_off_s * 1000000,
+		.admin = opt->admin,
 	};
 }
 

@@ -37,6 +37,9 @@ struct number {
 	double release_fee;
 	char cooldown_ends_at[TIMESTAMP_LEN];
 	int64_t cooldown_ends_us;
+	/* When the API last gave it to a sub-account (assign-subaccount), for the
+	 * cool-off; 0 when it did not (generated, or set through the control API). */
+	int64_t assigned_us;
 	/* Fields the sandbox does not act on, as last set; owned; may be NULL.
 	 * They override the defaults number_to_json() fills in. */
 	cJSON *extra;

@@ -31,6 +31,10 @@ static const char usage[] = "usage: " PROG " [options]\n"
 			    "  --tls-cert FILE          serve the API over HTTPS with this PEM certificate\n"
 			    "  --tls-key FILE           ... and this PEM private key\n"
 			    "  --cooldown SECONDS       pending_release period (default 86400)\n"
+			    "  --cool-off SECONDS       after assign-subaccount, how long a return is refused\n"
+			    "                           (409 did_cool_off_in_effect; default 86400)\n"
+			    "  --admin                  the credentials are an admin's: DELETE\n"
+			    "                           .../assign-subaccount?force=true skips the cool-off\n"
 			    "  --latency MS             delay before every API answer (default 0)\n"
 			    "  --seed S                 seed for generated numbers (default 1)\n"
 			    "  --epoch RFC3339          the \"now\" generated dates count back from\n"
@@ -67,6 +71,8 @@ enum {
 	OPT_BALANCE,
 	OPT_SEARCH_MODE,
 	OPT_SHAPE,
+	OPT_COOL_OFF,
+	OPT_ADMIN,
 	OPT_HELP,
 };
 
@@ -91,6 +97,8 @@ static const struct option long_options[] = {
 	{ "balance", required_argument, NULL, OPT_BALANCE },
 	{ "search-mode", required_argument, NULL, OPT_SEARCH_MODE },
 	{ "shape", required_argument, NULL, OPT_SHAPE },
+	{ "cool-off", required_argument, NULL, OPT_COOL_OFF },
+	{ "admin", no_argument, NULL, OPT_ADMIN },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -227,6 +235,11 @@ static int parse_one(struct options *opt, int c, const char *arg)
 		return load_pem(&opt->tls_key_pem, "tls-key", arg);
 	case OPT_COOLDOWN:
 		return parse_u64("cooldown", arg, 10ULL * 365 * 86400, &opt->cooldown_s);
+	case OPT_COOL_OFF:
+		return parse_u64("cool-off", arg, 10ULL * 365 * 86400, &opt->cool_off_s);
+	case OPT_ADMIN:
+		opt->admin = true;
+		return 0;
 	case OPT_LATENCY:
 		if (!(rc = parse_u64("latency", arg, 3600000, &v)))
 			opt->latency_ms = (unsigned long)v;
@@ -277,6 +290,7 @@ static int set_defaults(struct options *opt)
 	opt->sub_numbers = 3;
 	opt->inventory_per_country = 150;
 	opt->cooldown_s = 86400;
+	opt->cool_off_s = 86400;
 	opt->seed = 1;
 	opt->epoch_us = timestamp_now_us();
 	opt->balance = 1000000;

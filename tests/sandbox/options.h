@@ -3,6 +3,7 @@
 #ifndef SANDBOX_OPTIONS_H
 #define SANDBOX_OPTIONS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,8 @@ struct options {
 	double balance;
 	enum search_mode search_mode; /* how the listing matches ?search= */
 	struct shapes shapes;         /* the answer shapes served (--shape) */
+	uint64_t cool_off_s;          /* after an assign-subaccount, DELETE is refused this long */
+	bool admin;                   /* the credentials are an admin's (--admin) */
 };
 
 enum { OPTIONS_OK = 0, OPTIONS_EXIT = 1 };

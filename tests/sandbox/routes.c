@@ -16,6 +16,9 @@ static const struct api_route api_routes[] = {
 	{ "DELETE", "api/v1/Account/*/numbers/*/assign", 1, false, routes_unassign_trunk },
 	{ "POST", "api/v1/Account/*/numbers/*/application", 1, false, routes_attach_application },
 	{ "DELETE", "api/v1/Account/*/numbers/*/application", 1, false, routes_detach_application },
+	{ "GET", "api/v1/account/*/numbers/*/health", 1, false, routes_number_health },
+	{ "POST", "api/v1/account/*/numbers/*/assign-subaccount", 1, false, routes_assign_subaccount },
+	{ "DELETE", "api/v1/account/*/numbers/*/assign-subaccount", 1, false, routes_return_subaccount },
 };
 
 #define ROUTE_COUNT (sizeof(api_routes) / sizeof(api_routes[0]))

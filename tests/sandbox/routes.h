@@ -80,5 +80,8 @@ void routes_assign_trunk(const struct api_call *call, struct reply *reply);
 void routes_unassign_trunk(const struct api_call *call, struct reply *reply);
 void routes_attach_application(const struct api_call *call, struct reply *reply);
 void routes_detach_application(const struct api_call *call, struct reply *reply);
+void routes_number_health(const struct api_call *call, struct reply *reply);
+void routes_assign_subaccount(const struct api_call *call, struct reply *reply);
+void routes_return_subaccount(const struct api_call *call, struct reply *reply);
 
 #endif

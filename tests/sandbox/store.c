@@ -142,6 +142,8 @@ int store_create(const struct store_config *cfg, struct store **out)
 	s->balance = cfg->balance;
 	s->search_mode = cfg->search_mode;
 	s->shapes = cfg->shapes;
+	s->cool_off_us = cfg->cool_off_us;
+	s->admin = cfg->admin;
 
 	rc = load_generated(s, cfg);
 	if (rc) {

@@ -5,6 +5,7 @@
 #ifndef SANDBOX_STORE_H
 #define SANDBOX_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,6 +35,8 @@ struct store_config {
 	double balance;               /* pays for purchases */
 	enum search_mode search_mode; /* how the listing matches ?search= */
 	struct shapes shapes;         /* the answer shapes served (shapes.h) */
+	int64_t cool_off_us;          /* after an assign-subaccount, how long the DELETE is refused */
+	bool admin;                   /* the credentials are an admin's: DELETE ?force=true allowed */
 };
 
 /* Generates the initial state. Returns 0, -ENOMEM, or -EINVAL (bad config).
@@ -103,6 +106,39 @@ enum store_result store_unassign_trunk(struct store *s, const char *digits);
 enum store_result store_attach_application(struct store *s, const char *digits, const char *application_id,
 					   const char **message);
 enum store_result store_detach_application(struct store *s, const char *digits);
+
+/* Sub-accounts (store_accounts.c). */
+
+/* Gives a listed number of the main account to the sub-account `sub` (any
+ * "SA_" id counts), starting its cool-off. NOT_FOUND; REFUSED with *message
+ * when `sub` is not an SA_ id, the number is already a sub-account's, or it
+ * is pending release. */
+enum store_result store_assign_subaccount(struct store *s, const char *digits, const char *sub,
+					  const char **message);
+
+/* What a refused return says: when the cool-off ends, and in how long. */
+struct cool_off {
+	char until[TIMESTAMP_LEN];
+	int64_t remaining_s;
+};
+
+/* Returns a sub-account's number to the main account. NOT_FOUND; REFUSED
+ * with *message when the main account holds it; FORBIDDEN when `force` is
+ * asked without admin credentials; CONFLICT with *info while the cool-off
+ * of its last assignment runs (`force` with admin skips it). */
+enum store_result store_return_subaccount(struct store *s, const char *digits, bool force, const char **message,
+					  struct cool_off *info);
+
+/* The health answer (usage.h) of a listed number: NOT_FOUND, NO_MEMORY, or
+ * OK with *out (caller owns). `granularity` and `days` as usage.h says. */
+enum store_result store_number_health(struct store *s, const char *digits, int granularity, unsigned days,
+				      cJSON **out);
+
+/* The cool-off length, and whether the credentials are an admin's. */
+int64_t store_cool_off(struct store *s);
+void store_set_cool_off(struct store *s, int64_t cool_off_us);
+bool store_admin(struct store *s);
+void store_set_admin(struct store *s, bool admin);
 
 /* Control API. Records are rendered as API items (number_to_json), in the
  * current shapes. */

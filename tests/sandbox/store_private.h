@@ -24,6 +24,8 @@ struct store {
 	double balance;
 	enum search_mode search_mode; /* the listing's ?search= matching */
 	struct shapes shapes;         /* how records and answers are written */
+	int64_t cool_off_us;          /* see store_config */
+	bool admin;
 };
 
 /* Takes the lock and brings cooldowns up to date; returns the time used. */

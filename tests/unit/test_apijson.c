@@ -746,6 +746,257 @@ static void purchase_answer_shapes(void **state)
 	assert_null(n);
 }
 
+/* Issue 11: cJSON decodes "\u0000" into a NUL inside its C strings, which
+ * cuts the text short: "+91800000\u00000003" would be the valid number
+ * 91800000, and rm would release a number the API never listed. */
+
+/* Every field vobizfs uses, clean and with a NUL in its value. */
+static const struct {
+	const char *key, *clean, *spoiled;
+} item_fields[] = {
+	{ "e164", "\"+919800000003\"", "\"+91800000\\u00000003\"" }, /* the reproduction */
+	{ "account_id", "\"MA_TEST01\"", "\"MA_TEST01\\u0000SA_OTHER\"" },
+	{ "country", "\"IN\"", "\"IN\\u0000XX\"" },
+	{ "region", "\"Goa\"", "\"Goa\\u0000\"" },
+	{ "status", "\"active\"", "\"pending_release\\u0000x\"" },
+	{ "capabilities", "{\"voice\":true,\"sms\":false}", "{\"voice\":true,\"sms\\u0000x\":false}" },
+	{ "monthly_fee", "700", "\"700\\u0000\"" },
+	{ "currency", "\"INR\"", "\"INR\\u0000USD\"" },
+	{ "trunk_group_id", "\"trunk-1\"", "\"trunk-1\\u0000evil\"" },
+	{ "application_id", "\"20577609616603585\"", "\"20577609616603585\\u00001\"" },
+	{ "purchased_at", "\"2024-03-05T10:22:31Z\"", "\"2024-03-05T10:22:31Z\\u0000junk\"" },
+	{ "updated_at", "\"2024-06-01T08:00:00Z\"", "\"\\u00002024-06-01T08:00:00Z\"" },
+	{ "tags", "[\"a\"]", "[\"a\\u0000b\"]" },
+	{ "x_unknown", "{\"deep\":[1,{\"k\":\"v\"}]}", "{\"deep\":[1,{\"k\":\"v\\u0000\"}]}" },
+};
+
+/* An item of ITEM_FIELDS into BUF, field SPOIL (or none, when it is past
+ * the end) spoiled: its value, or with KEY its key ("e164\u0000x" reads
+ * "e164"). */
+static const char *item_with(size_t spoil, bool key, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	for (size_t i = 0; i < sizeof(item_fields) / sizeof(item_fields[0]); i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s\"%s%s\":%s", i ? "," : "{", item_fields[i].key,
+					i == spoil && key ? "\\u0000x" : "",
+					i == spoil && !key ? item_fields[i].spoiled : item_fields[i].clean);
+	snprintf(buf + off, len - off, "}");
+	return buf;
+}
+
+static void assert_nul_item_skipped(const char *item)
+{
+	char body[2048];
+	struct list_page page;
+
+	snprintf(body, sizeof(body), "{\"items\":[" ITEM_A ",%s," ITEM_B "],\"page\":1,\"per_page\":3,\"total\":3}",
+		 item);
+	assert_int_equal(parse_page(body, &page), 0);
+	/* The page keeps its size: the listing's page checks still add up. */
+	assert_int_equal(page.count + page.skipped, 3);
+	assert_int_equal(page.skipped, 1);
+	assert_int_equal(page.nul_items, 1);
+	assert_string_equal(page.items[0]->digits, "919876543210");
+	assert_string_equal(page.items[1]->digits, "918071387149");
+	list_page_free(&page);
+}
+
+static void nul_in_any_field_skips_the_item(void **state)
+{
+	static const char *const odd[] = {
+		"{\"e164\":\"+919800000003\\u0000\"}", /* at the end: nothing visible cut, still a NUL */
+		"{\"e164\\u0000x\":\"+91800000\"}",
+		"[\"+91800000\\u00000003\"]",
+		"\"+91800000\\u00000003\"",
+	};
+	size_t nfields = sizeof(item_fields) / sizeof(item_fields[0]);
+	struct list_page page;
+	char item[1024], body[2048];
+
+	(void)state;
+	/* Clean, the item is kept, with every field read. */
+	snprintf(body, sizeof(body), "{\"items\":[%s],\"total\":1}", item_with(nfields, false, item, sizeof(item)));
+	assert_int_equal(parse_page(body, &page), 0);
+	assert_int_equal(page.count, 1);
+	assert_string_equal(page.items[0]->digits, "919800000003");
+	assert_string_equal(page.items[0]->country, "IN");
+	assert_string_equal(number_trunk(page.items[0]), "trunk-1");
+	assert_string_equal(number_application(page.items[0]), "20577609616603585");
+	assert_int_equal(page.items[0]->purchased_at, 1709634151);
+	list_page_free(&page);
+
+	for (size_t i = 0; i < nfields; i++) {
+		assert_nul_item_skipped(item_with(i, false, item, sizeof(item)));
+		assert_nul_item_skipped(item_with(i, true, item, sizeof(item)));
+	}
+	for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++)
+		assert_nul_item_skipped(odd[i]);
+}
+
+/* A clean item with one more field, "note": VALUE. */
+#define ITEM_NOTE(value) "{\"e164\":\"+919800000003\",\"trunk_group_id\":\"trunk-1\",\"note\":" value "}"
+
+/* Text that only looks like a NUL is kept. */
+static void escapes_that_are_not_nul_are_kept(void **state)
+{
+	static const char *const fine[] = {
+		ITEM_NOTE("1"), ITEM_NOTE("\"C:\\\\u0000\""), /* an escaped backslash, then text */
+		ITEM_NOTE("\"\\\\\\\\u0000\""),               /* two of them */
+		ITEM_NOTE("\"\\u0001\\u0020\""),              /* other escapes */
+	};
+	struct list_page page;
+	char body[2048], value[32];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
+		snprintf(body, sizeof(body), "{\"items\":[%s],\"total\":1}", fine[i]);
+		assert_int_equal(parse_page(body, &page), 0);
+		assert_int_equal(page.count, 1);
+		assert_int_equal(page.nul_items, 0);
+		assert_string_equal(page.items[0]->digits, "919800000003");
+		assert_string_equal(number_trunk(page.items[0]), "trunk-1");
+		list_page_free(&page);
+	}
+	/* The note reads back whole, backslash and all. */
+	snprintf(body, sizeof(body), "{\"items\":[%s],\"total\":1}", fine[1]);
+	assert_int_equal(parse_page(body, &page), 0);
+	assert_int_equal(number_xattr_get(page.items[0]->json, "user.vobiz.note", value, sizeof(value)), 8);
+	assert_memory_equal(value, "C:\\u0000", 8);
+	list_page_free(&page);
+	/* But a backslash escaped, then one that starts "\u0000", is a NUL. */
+	snprintf(body, sizeof(body), "{\"items\":[%s],\"total\":1}", ITEM_NOTE("\"\\\\\\u0000\""));
+	assert_int_equal(parse_page(body, &page), 0);
+	assert_int_equal(page.count, 0);
+	assert_int_equal(page.nul_items, 1);
+	list_page_free(&page);
+}
+
+/* A raw NUL byte inside a string is a NUL too; one between tokens cuts no
+ * string and is whitespace to the parser. */
+static void raw_nul_bytes(void **state)
+{
+	static const char in_string[] = "{\"items\":[{\"e164\":\"+91800000\0"
+					"0003\"}," ITEM_A "],\"total\":2}";
+	static const char between[] = "{\"items\":[" ITEM_A "],\0\"total\":1}";
+	static const char in_key[] = "{\"items\":[],\"total\0x\":0,\"total\":7}";
+	struct list_page page;
+
+	(void)state;
+	assert_int_equal(apijson_parse_list_page(in_string, sizeof(in_string) - 1, &page), 0);
+	assert_int_equal(page.count, 1);
+	assert_int_equal(page.skipped, 1);
+	assert_int_equal(page.nul_items, 1);
+	assert_string_equal(page.items[0]->digits, "919876543210");
+	list_page_free(&page);
+
+	assert_int_equal(apijson_parse_list_page(between, sizeof(between) - 1, &page), 0);
+	assert_int_equal(page.count, 1);
+	assert_int_equal(page.nul_items, 0);
+	list_page_free(&page);
+
+	assert_int_equal(apijson_parse_list_page(in_key, sizeof(in_key) - 1, &page), -EIO);
+	assert_page_empty(&page);
+}
+
+/* A NUL on the page outside its items: a key that would read as "total" or
+ * "items", or any other string — the page is refused. */
+static void nul_outside_the_items_refuses_the_page(void **state)
+{
+	static const char *const bad[] = {
+		"{\"items\":[" ITEM_A "],\"total\\u0000\":1}",
+		"{\"items\":[" ITEM_A "],\"total\\u0000x\":5,\"total\":1}",
+		"{\"items\\u0000\":[" ITEM_B "],\"items\":[" ITEM_A "],\"total\":1}",
+		"{\"items\":[" ITEM_A "],\"total\":1,\"next\":\"opaque\\u0000\"}",
+		"{\"items\":[" ITEM_A "],\"total\":1,\"meta\":{\"cursor\":[\"\\u0000\"]}}",
+		"{\"\\u0000\":1,\"items\":[" ITEM_A "],\"total\":1}",
+	};
+	struct list_page page;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&page, 0x5a, sizeof(page));
+		assert_int_equal(parse_page(bad[i], &page), -EIO);
+		assert_page_empty(&page);
+		assert_int_equal(page.nul_items, 0);
+	}
+}
+
+static void nul_in_error_bodies_leaves_them_empty(void **state)
+{
+	static const char *const bad[] = {
+		"{\"error\":\"forbidden\\u0000x\",\"message\":\"account does not own this number\"}",
+		"{\"error\":\"forbidden\",\"message\":\"account does not own\\u0000 this number\"}",
+		"{\"error\":\"number not found\\u0000\"}",
+		"{\"error\":{\"code\":401,\"message\":\"Invalid\\u0000 token\"}}",
+		"{\"status\":\"error\",\"error\":{\"code\":\"RATE_LIMIT_EXCEEDED\",\"message\":\"Too many\","
+		"\"details\":{\"retryAfter\":1}},\"requestId\":\"req-1\\u0000\"}",
+		"{\"error\\u0000x\":\"forbidden\"}",
+	};
+	struct api_error err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		parse_error(bad[i], &err);
+		assert_error_empty(&err);
+	}
+	/* An escaped backslash is no NUL. */
+	parse_error("{\"error\":\"forbidden\",\"message\":\"a\\\\u0000\"}", &err);
+	assert_string_equal(err.code, "forbidden");
+	assert_string_equal(err.message, "a\\u0000");
+}
+
+static void nul_in_release_answers_is_eio(void **state)
+{
+	static const char *const bad[] = {
+		"{\"status\":\"pending_release\\u0000x\",\"release_fee\":700}",
+		"{\"status\":\"released\\u0000\"}",
+		"{\"status\":\"pending_release\",\"cooldown_ends_at\":\"2024-03-06T10:22:31Z\\u0000x\"}",
+		"{\"status\":\"active\",\"refund_status\":\"failed\\u0000\",\"refund_amount\":700}",
+		"{\"status\":\"active\",\"currency\":\"INR\\u0000\"}",
+		"{\"status\":\"pending_release\",\"message\":\"Number scheduled\\u0000\"}",
+		"{\"status\\u0000\":\"pending_release\"}",
+		"{\"status\":\"pending_release\",\"cancel_url\":\"/api/v1/account/X/numbers/+1\\u0000/"
+		"cancel-release\"}",
+	};
+	struct release_answer ans;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&ans, 0x5a, sizeof(ans));
+		assert_int_equal(parse_release(bad[i], &ans), -EIO);
+		assert_string_equal(ans.status, "");
+		assert_string_equal(ans.refund_status, "");
+		assert_string_equal(ans.message, "");
+		assert_false(ans.has_release_fee);
+	}
+}
+
+static void nul_in_purchase_answers_is_eio(void **state)
+{
+	static const char *const bad[] = {
+		"{\"message\":\"ok\",\"number\":{\"e164\":\"+91800000\\u00000003\"}}",
+		"{\"message\":\"ok\",\"number\":{\"e164\":\"+91800000\",\"region\":\"\\u0000\"}}",
+		"{\"message\":\"ok\\u0000\",\"number\":{\"e164\":\"+91800000\"}}",
+		"{\"items\":[{\"e164\":\"+91800000\\u00000003\"}]}",
+		"{\"number\":{\"e164\":\"+91800000\",\"auth_id\":\"MA_TEST01\\u0000x\"}}",
+	};
+	char message[64];
+	struct number *n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(parse_purchase(bad[i], "91800000", &n, message, sizeof(message)), -EIO);
+		assert_null(n);
+		assert_string_equal(message, "");
+	}
+	assert_int_equal(parse_purchase("{\"message\":\"ok\",\"number\":{\"e164\":\"+91800000\"}}", "91800000", &n,
+					message, sizeof(message)),
+			 0);
+	assert_non_null(n);
+	free(n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -777,6 +1028,13 @@ int main(void)
 		cmocka_unit_test(cancel_answers_with_refund),
 		cmocka_unit_test(routing_answers),
 		cmocka_unit_test(purchase_answer_shapes),
+		cmocka_unit_test(nul_in_any_field_skips_the_item),
+		cmocka_unit_test(escapes_that_are_not_nul_are_kept),
+		cmocka_unit_test(raw_nul_bytes),
+		cmocka_unit_test(nul_outside_the_items_refuses_the_page),
+		cmocka_unit_test(nul_in_error_bodies_leaves_them_empty),
+		cmocka_unit_test(nul_in_release_answers_is_eio),
+		cmocka_unit_test(nul_in_purchase_answers_is_eio),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

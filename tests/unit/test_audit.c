@@ -1,12 +1,15 @@
 /* test_audit.c — the audit trail: one JSON object per line with the documented
  * fields (and an outcome's optional details), a private file, clear errors,
- * and whole lines under concurrency. */
+ * whole lines under concurrency, no token in any line, and a file that follows
+ * its path when it is rotated (reopened) or deleted. */
 #include "audit.h"
 
+#include "log.h"
 #include "timefmt.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,6 +28,7 @@
 struct fixture {
 	char dir[64];
 	char path[128];
+	char rotated[136]; /* PATH.1 */
 };
 
 static int setup(void **state)
@@ -34,9 +39,12 @@ static int setup(void **state)
 	if (!f)
 		return -1;
 	snprintf(f->dir, sizeof(f->dir), "%s/vobizfs-audit-XXXXXX", tmp && strlen(tmp) < 30 ? tmp : "/tmp");
-	if (!mkdtemp(f->dir))
+	if (!mkdtemp(f->dir)) {
+		free(f);
 		return -1;
+	}
 	snprintf(f->path, sizeof(f->path), "%s/audit.log", f->dir);
+	snprintf(f->rotated, sizeof(f->rotated), "%s.1", f->path);
 	*state = f;
 	return 0;
 }
@@ -45,8 +53,11 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	unlink(f->path);
+	if (unlink(f->path) < 0)
+		rmdir(f->path);
+	unlink(f->rotated);
 	rmdir(f->dir);
+	log_clear_secrets();
 	free(f);
 	return 0;
 }
@@ -393,6 +404,206 @@ static void concurrent_writes_give_whole_lines(void **state)
 	free_lines(lines, n);
 }
 
+#define TOKEN "tok-5f2a9c0e81b4d7e3"
+
+/* An API message echoing the token, a caller named after it, details holding
+ * it: the file never does.  Control characters are JSON escapes on disk (no
+ * raw byte below 0x20 but the newline) and read back exactly; what JSON
+ * would carry raw (DEL, C1, bytes that are not UTF-8) is written as \xHH. */
+static void no_token_and_no_raw_control_characters(void **state)
+{
+	struct fixture *f = *state;
+	struct audit *a;
+	char err[256], raw[4096];
+	struct caller evil = { .uid = 1000, .pid = 7, .comm = "\x1b[31mEVIL\a\rX" };
+	struct caller named = { .uid = 1000, .pid = 8, .comm = "x" TOKEN };
+	cJSON *details = cJSON_Parse("{\"refund_error\":\"bad token " TOKEN "\",\"nested\":{\"list\":[\"" TOKEN
+				     "\",1]},\"del\":\"a\\u007fb\"}");
+	const cJSON *nested;
+	cJSON **lines;
+	size_t n;
+	ssize_t len;
+	int fd;
+
+	(void)state;
+	assert_non_null(details);
+	assert_int_equal(log_add_secret(TOKEN), 0);
+	assert_int_equal(audit_open(f->path, &a, err, sizeof(err)), 0);
+	assert_int_equal(audit_outcome(a, "release", "919876543210", &evil, false, 400, -EINVAL,
+				       "token " TOKEN " rejected \xc2\x9b\xff"),
+			 0);
+	assert_int_equal(
+	    audit_outcome_details(a, "cancel-release", "919876543210", &named, false, 200, 0, "ok", details), 0);
+	audit_close(a);
+	cJSON_Delete(details);
+
+	fd = open(f->path, O_RDONLY);
+	assert_true(fd >= 0);
+	len = read(fd, raw, sizeof(raw) - 1);
+	close(fd);
+	assert_true(len > 0);
+	raw[len] = '\0';
+	assert_null(strstr(raw, "tok-"));
+	for (ssize_t i = 0; i < len; i++)
+		assert_true(raw[i] == '\n' || (unsigned char)raw[i] >= 0x20);
+	assert_non_null(strstr(raw, "\\u001b[31mEVIL\\u0007\\rX"));
+
+	lines = read_lines(f->path, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(str_field(lines[0], "comm"), "\x1b[31mEVIL\a\rX");
+	assert_string_equal(str_field(lines[0], "message"), "token <redacted> rejected \\xc2\\x9b\\xff");
+	assert_string_equal(str_field(lines[1], "comm"), "x<redacted>");
+	assert_string_equal(str_field(lines[1], "refund_error"), "bad token <redacted>");
+	nested = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(lines[1], "nested"), "list");
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetArrayItem(nested, 0)), "<redacted>");
+	assert_string_equal(str_field(lines[1], "del"), "a\\x7fb");
+	free_lines(lines, n);
+}
+
+static size_t count_lines(const char *path)
+{
+	size_t n;
+	cJSON **lines = read_lines(path, &n);
+
+	free_lines(lines, n);
+	return n;
+}
+
+static const struct audit_entry plain_entry = {
+	.event = "intent", .action = "release", .number = "919876543210", .caller = &rm_caller
+};
+
+/* logrotate renames the file, then SIGHUP reopens the path: the lines after
+ * go to a new file, none to the renamed one. */
+static void reopen_follows_a_rename(void **state)
+{
+	struct fixture *f = *state;
+	struct audit *a;
+	char err[256];
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(audit_open(f->path, &a, err, sizeof(err)), 0);
+	assert_int_equal(audit_write(a, &plain_entry), 0);
+	assert_int_equal(rename(f->path, f->rotated), 0);
+	assert_int_equal(audit_write(a, &plain_entry), 0); /* not yet told */
+	assert_int_equal(audit_reopen(a), 0);
+	assert_int_equal(audit_write(a, &plain_entry), 0);
+	assert_int_equal(audit_write(a, &plain_entry), 0);
+	assert_int_equal(audit_reopen(a), 0); /* again: the same file goes on */
+	assert_int_equal(audit_write(a, &plain_entry), 0);
+	audit_close(a);
+	assert_int_equal(count_lines(f->rotated), 2);
+	assert_int_equal(count_lines(f->path), 3);
+	assert_int_equal(stat(f->path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(audit_reopen(NULL), 0);
+}
+
+/* A path that cannot be opened again (here a directory took its place):
+ * the error is returned and the file open so far goes on being written. */
+static void failed_reopen_keeps_the_old_file(void **state)
+{
+	struct fixture *f = *state;
+	struct audit *a;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(audit_open(f->path, &a, err, sizeof(err)), 0);
+	assert_int_equal(rename(f->path, f->rotated), 0);
+	assert_int_equal(mkdir(f->path, 0700), 0);
+	assert_true(audit_reopen(a) < 0);
+	assert_int_equal(audit_write(a, &plain_entry), 0);
+	audit_close(a);
+	assert_int_equal(count_lines(f->rotated), 1);
+}
+
+/* A deleted file is noticed at the next line: it goes to a new file at the
+ * path, not into the void. */
+static void deleted_file_is_replaced(void **state)
+{
+	struct fixture *f = *state;
+	struct audit *a;
+	char err[256];
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(audit_open(f->path, &a, err, sizeof(err)), 0);
+	assert_int_equal(audit_write(a, &plain_entry), 0);
+	assert_int_equal(unlink(f->path), 0);
+	assert_int_equal(audit_write(a, &plain_entry), 0);
+	assert_int_equal(audit_write(a, &plain_entry), 0);
+	assert_int_equal(count_lines(f->path), 2);
+	assert_int_equal(stat(f->path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	/* Renamed and then deleted (logrotate's compress without delaycompress):
+	 * the same. */
+	assert_int_equal(rename(f->path, f->rotated), 0);
+	assert_int_equal(unlink(f->rotated), 0);
+	assert_int_equal(audit_write(a, &plain_entry), 0);
+	audit_close(a);
+	assert_int_equal(count_lines(f->path), 1);
+}
+
+/* Deleted, and the path cannot take a new file: the write fails (a release
+ * is then refused) until it can again. */
+static void deleted_file_that_cannot_be_replaced_fails_the_write(void **state)
+{
+	struct fixture *f = *state;
+	struct audit *a;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(audit_open(f->path, &a, err, sizeof(err)), 0);
+	assert_int_equal(unlink(f->path), 0);
+	assert_int_equal(mkdir(f->path, 0700), 0);
+	assert_true(audit_write(a, &plain_entry) < 0);
+	assert_true(audit_write(a, &plain_entry) < 0);
+	assert_int_equal(rmdir(f->path), 0);
+	assert_int_equal(audit_write(a, &plain_entry), 0);
+	audit_close(a);
+	assert_int_equal(count_lines(f->path), 1);
+}
+
+static int64_t now_ms(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+/* Neither a FIFO (which would block the open, or a reopen holding the lock)
+ * nor a symbolic link is taken as the log. */
+static void fifo_and_symlink_are_refused_at_once(void **state)
+{
+	struct fixture *f = *state;
+	struct audit *a = NULL;
+	char err[256] = "";
+	int64_t start;
+	int reader;
+
+	(void)state;
+	assert_int_equal(mkfifo(f->path, 0600), 0);
+	start = now_ms();
+	assert_true(audit_open(f->path, &a, err, sizeof(err)) < 0);
+	assert_null(a);
+	assert_non_null(strstr(err, "a FIFO, not a file"));
+	/* With a reader at the other end the open succeeds; it is still refused. */
+	reader = open(f->path, O_RDONLY | O_NONBLOCK);
+	assert_true(reader >= 0);
+	err[0] = '\0';
+	assert_true(audit_open(f->path, &a, err, sizeof(err)) < 0);
+	assert_non_null(strstr(err, "a FIFO, not a file"));
+	close(reader);
+	assert_true(now_ms() - start < 2000);
+	assert_int_equal(unlink(f->path), 0);
+
+	assert_int_equal(symlink(f->rotated, f->path), 0);
+	assert_int_equal(audit_open(f->path, &a, err, sizeof(err)), -ELOOP);
+	assert_null(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -404,6 +615,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(unwritable_paths_fail_with_the_path, setup, teardown),
 		cmocka_unit_test(null_audit_is_a_no_op),
 		cmocka_unit_test_setup_teardown(concurrent_writes_give_whole_lines, setup, teardown),
+		cmocka_unit_test_setup_teardown(no_token_and_no_raw_control_characters, setup, teardown),
+		cmocka_unit_test_setup_teardown(reopen_follows_a_rename, setup, teardown),
+		cmocka_unit_test_setup_teardown(failed_reopen_keeps_the_old_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(deleted_file_is_replaced, setup, teardown),
+		cmocka_unit_test_setup_teardown(deleted_file_that_cannot_be_replaced_fails_the_write, setup, teardown),
+		cmocka_unit_test_setup_teardown(fifo_and_symlink_are_refused_at_once, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

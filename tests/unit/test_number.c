@@ -514,6 +514,67 @@ static void documented_shapes(void **state)
 	free(n);
 }
 
+/* Issue 11: where a NUL is in JSON text — an escape or a raw byte — and what
+ * only looks like one. */
+static void json_nul_is_found_past_escapes(void **state)
+{
+	static const struct {
+		const char *text;
+		size_t len, want;
+	} cases[] = {
+		{ "", 0, 0 },
+		{ "{\"a\":\"b\"}", 9, 9 },
+		{ "\"\\u0000\"", 8, 6 }, /* "\u0000": its last digit */
+		{ "\"a\\u0000b\"", 10, 7 },
+		{ "\"\\\\u0000\"", 9, 9 },         /* "\\u0000": a backslash, then text */
+		{ "\"\\\\\\u0000\"", 10, 8 },      /* "\\\u0000": a backslash, then a NUL */
+		{ "\"\\\\\\\\u0000\"", 11, 11 },   /* "\\\\u0000" */
+		{ "\"\\u0001\\u00100\"", 15, 15 }, /* other escapes */
+		{ "\"\\u000\"", 7, 7 },            /* too short */
+		{ "\\u000", 5, 5 },
+		{ "\\u0000", 5, 5 }, /* cut by LEN */
+		{ "\\u0000", 6, 5 },
+		{ "a\0b", 3, 1 },      /* a raw NUL byte */
+		{ "\\\0u0000", 7, 1 }, /* a backslash escaping a raw NUL */
+		{ "\\", 1, 1 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(number_json_nul(cases[i].text, cases[i].len, 0), cases[i].want);
+	/* FROM finds the next. */
+	assert_int_equal(number_json_nul("\\u0000\\u0000", 12, 0), 5);
+	assert_int_equal(number_json_nul("\\u0000\\u0000", 12, 6), 11);
+	assert_int_equal(number_json_nul("\\u0000\\u0000", 12, 12), 12);
+}
+
+/* A name or value a NUL would cut short is never shown: the record is
+ * refused whole (the listing never lets one in; this is the last guard). */
+static void xattrs_of_a_record_with_nul_are_eio(void **state)
+{
+	static const char *const bad[] = {
+		"{\"application_id\":\"app_1\\u0000xxx\"}",
+		"{\"region\":\"Goa\",\"note\":\"\\u0000\"}",
+		"{\"region\\u0000x\":\"Goa\"}",
+		"{\"capabilities\":{\"voice\\u0000x\":true}}",
+		"{\"region\":\"Goa\",\"tags\":[\"a\\u0000\"]}",
+	};
+	char buf[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(number_xattr_list(bad[i], buf, sizeof(buf)), -EIO);
+		assert_int_equal(number_xattr_list(bad[i], NULL, 0), -EIO);
+		assert_int_equal(number_xattr_get(bad[i], "user.vobiz.application_id", buf, sizeof(buf)), -EIO);
+		assert_int_equal(number_xattr_get(bad[i], "user.vobiz.region", NULL, 0), -EIO);
+		assert_int_equal(number_xattr_get(bad[i], "user.vobiz.capabilities", buf, sizeof(buf)), -EIO);
+	}
+	/* An escaped backslash is text: the value is whole. */
+	assert_xattr("{\"application_id\":\"app_1\\\\u0000xxx\"}", "user.vobiz.application_id", "app_1\\u0000xxx");
+	assert_listed_names_readable("{\"a\\\\u0000b\":\"\\\\u0000\"}");
+	assert_xattr("{\"a\\\\u0000b\":1}", "user.vobiz.a\\u0000b", "1");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -535,6 +596,8 @@ int main(void)
 		cmocka_unit_test(listed_names_are_readable),
 		cmocka_unit_test(long_values_are_whole),
 		cmocka_unit_test(documented_shapes),
+		cmocka_unit_test(json_nul_is_found_past_escapes),
+		cmocka_unit_test(xattrs_of_a_record_with_nul_are_eio),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
