@@ -156,9 +156,10 @@ static bool already_a_vobizfs_mount(const char *mountpoint)
 	return vobizfs;
 }
 
-/* Load the configuration and the core objects, and read the listing once:
- * bad credentials or an unreachable API end here, before anything is mounted. */
-static int setup(struct vobizfs *fs, const struct options *o)
+/* Load the configuration: no file but the config (and token) file is
+ * touched and no request sent, so a bad option is refused after this at no
+ * cost. */
+static int setup_config(struct vobizfs *fs, const struct options *o)
 {
 	char err[512];
 	int ret;
@@ -176,6 +177,17 @@ static int setup(struct vobizfs *fs, const struct options *o)
 	}
 	if (o->read_only)
 		fs->cfg.read_only = true;
+	return 0;
+}
+
+/* Open the audit log and state, make the core objects, and read the listing
+ * once: bad credentials or an unreachable API end here, before anything is
+ * mounted. */
+static int setup(struct vobizfs *fs)
+{
+	char err[512];
+	int ret;
+
 	if (fs->cfg.audit_log && (ret = audit_open(fs->cfg.audit_log, &fs->audit, err, sizeof(err)))) {
 		fprintf(stderr, "vobizfs: %s\n", err);
 		return ret;
@@ -315,7 +327,7 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "vobizfs: cannot initialise libcurl\n");
 		goto out_cmd;
 	}
-	if (setup(&fs, &o) || !(fs.gate = network_gate(workers)))
+	if (setup_config(&fs, &o) || !(fs.gate = network_gate(workers)))
 		goto out_core;
 
 	/* Mode bits are always enforced, so allow_other never lets others release. */
@@ -330,9 +342,13 @@ int main(int argc, char *argv[])
 			goto out_core;
 	}
 
+	/* fuse_new() refuses unknown options: before the account is read, so a
+	 * typo costs no request (and opens no audit log). */
 	fuse = fuse_new(&args, &vobizfs_ops, sizeof(vobizfs_ops), &fs);
 	if (!fuse)
 		goto out_core;
+	if (setup(&fs))
+		goto out_fuse;
 	if (fuse_mount(fuse, cmd.mountpoint) != 0)
 		goto out_fuse;
 	if (fuse_daemonize(cmd.foreground) != 0)

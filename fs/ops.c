@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <time.h>
 
 /* A directory as it was when opened, so readdir can hand out stable offsets:
@@ -36,6 +37,8 @@ struct dir_snapshot {
 	size_t count;
 	bool offers; /* inventory numbers: read-only files */
 	bool health; /* health/: the numbers' health files */
+	/* Of a directory of numbers: by-account/ID/ has inodes of its own. */
+	enum catalog_view view;
 };
 
 /* An open file: its content as it was at open(), so reads are consistent. */
@@ -43,6 +46,9 @@ struct open_record {
 	char *json;
 	size_t len;
 };
+
+/* The block size statfs reports (the files' st_blksize). */
+#define STATFS_BLOCK 4096
 
 static struct vobizfs *vfs(void)
 {
@@ -103,26 +109,58 @@ static int refuse_write(struct vobizfs *fs)
 	return -EPERM;
 }
 
-/* st_ino is not an identity here (libfuse numbers the nodes), but readdirplus
- * copies it into "." and ".."; an inode number of 0 makes readdir(3) skip them. */
-static void dir_stat(const struct vobizfs *fs, struct stat *st)
+/* A directory is dated by the listing it shows (catalog_changed_at()); the
+ * root and inventory/ (whose offers are read per country, on demand) by the
+ * mount. */
+static time_t dir_time(const struct vobizfs *fs, enum node_kind kind)
+{
+	time_t at;
+
+	if (kind == NODE_ROOT || kind == NODE_INVENTORY_DIR || kind == NODE_OFFERS_DIR)
+		return fs->mounted_at;
+	at = catalog_changed_at(fs->catalog);
+	return at ? at : fs->mounted_at;
+}
+
+/* INO is tree_dir_ino()'s (use_ino): never 0, which would make readdir(3)
+ * skip "." and "..", whose attributes readdirplus copies from here. */
+static void dir_stat(const struct vobizfs *fs, uint64_t ino, enum node_kind kind, struct stat *st)
 {
 	*st = (struct stat){
-		.st_ino = 1,
+		.st_ino = ino,
 		.st_mode = S_IFDIR | (fs->cfg.read_only ? 0555 : 0755),
 		.st_nlink = 2,
 		.st_uid = fs->uid,
 		.st_gid = fs->gid,
 	};
+	st->st_mtim.tv_sec = st->st_ctim.tv_sec = st->st_atim.tv_sec = dir_time(fs, kind);
+}
+
+/* The attributes of the directory PATH, or of its entry NAME when not NULL. */
+static void path_dir_stat(const struct vobizfs *fs, const char *path, const char *name, struct stat *st)
+{
+	char child[512];
+	struct node node;
+
+	if (name && snprintf(child, sizeof(child), "%s/%s", strcmp(path, "/") ? path : "", name) < (int)sizeof(child))
+		path = child;
+	if (tree_resolve(path, fs->cfg.dialect == API_DIALECT_CURRENT, &node))
+		node.kind = NODE_LIST_DIR;
+	dir_stat(fs, tree_dir_ino(path, strlen(path), NULL), node.kind, st);
 }
 
 /* Owner-writable unless read-only: the routing attributes are its only
  * writable part (user.* xattrs need write permission). */
-static void number_stat(const struct vobizfs *fs, const struct number_info *info, bool offer, struct stat *st)
+static void number_stat(const struct vobizfs *fs, const struct number_info *info, const struct node *node,
+			struct stat *st)
 {
+	bool offer = node->kind == NODE_OFFER;
+
 	*st = (struct stat){
+		.st_ino = tree_file_ino(node),
 		.st_mode = S_IFREG | (fs->cfg.read_only || offer ? 0444 : 0644),
-		.st_nlink = 1,
+		/* One file under every name tree_file_ino() gives it one inode for. */
+		.st_nlink = offer || node->filter.view == VIEW_ACCOUNT ? 1 : info->links,
 		.st_uid = fs->uid,
 		.st_gid = fs->gid,
 		.st_size = info->size,
@@ -157,6 +195,7 @@ static int status_stat(struct vobizfs *fs, struct stat *st)
 		return -ENOMEM;
 	free(doc);
 	*st = (struct stat){
+		.st_ino = TREE_STATUS_INO,
 		.st_mode = S_IFREG | 0444,
 		.st_nlink = 1,
 		.st_uid = fs->uid,
@@ -172,11 +211,14 @@ static int status_stat(struct vobizfs *fs, struct stat *st)
  * size stat reported); its times, when the answer kept arrived. */
 static void health_stat(const struct vobizfs *fs, const char *digits, struct stat *st)
 {
+	struct node node = { .kind = NODE_HEALTH };
 	time_t fetched = 0;
 	size_t len = 0;
 
+	snprintf(node.digits, sizeof(node.digits), "%s", digits);
 	health_peek(fs->health, digits, &len, &fetched);
 	*st = (struct stat){
+		.st_ino = tree_file_ino(&node),
 		.st_mode = S_IFREG | 0444,
 		.st_nlink = 1,
 		.st_uid = fs->uid,
@@ -252,7 +294,7 @@ static int vfs_getattr(const char *path, struct stat *st, struct fuse_file_info 
 	if ((ret = resolve(fs, path, &node)))
 		return ret;
 	if (tree_is_dir(node.kind)) {
-		dir_stat(fs, st);
+		dir_stat(fs, tree_dir_ino(path, strlen(path), NULL), node.kind, st);
 		return 0;
 	}
 	if (node.kind == NODE_STATUS)
@@ -262,7 +304,7 @@ static int vfs_getattr(const char *path, struct stat *st, struct fuse_file_info 
 	if (node.kind == NODE_HEALTH)
 		health_stat(fs, node.digits, st);
 	else
-		number_stat(fs, &info, node.kind == NODE_OFFER, st);
+		number_stat(fs, &info, &node, st);
 	return 0;
 }
 
@@ -357,6 +399,7 @@ static int vfs_opendir(const char *path, struct fuse_file_info *fi)
 	dir = calloc(1, sizeof(*dir));
 	if (!dir)
 		return -ENOMEM;
+	dir->view = node.filter.view;
 	if (node.kind != NODE_ROOT && (ret = snapshot(fs, &node, dir))) {
 		free(dir);
 		return ret;
@@ -395,27 +438,32 @@ static int vfs_readdir(const char *path, void *buf, fuse_fill_dir_t fill, off_t 
 	const char *root[12];
 	bool is_root = !dir->numbers && !dir->names;
 	size_t count = is_root ? root_entries(fs, root) : dir->count;
+	struct node file = { .kind = dir->offers ? NODE_OFFER : NODE_NUMBER, .filter.view = dir->view };
 	struct stat st;
 
-	(void)path;
+	if (!path) /* only with nullpath_ok, which is not set */
+		return -EIO;
 	for (size_t i = (size_t)offset; i < count + 2; i++) {
 		const char *name;
 
 		if (i < 2) {
 			name = i ? ".." : ".";
-			dir_stat(fs, &st);
+			path_dir_stat(fs, path, NULL, &st);
+			if (i)
+				st.st_ino = tree_dir_ino(path, strrchr(path, '/') - path, NULL);
 		} else if (dir->numbers) {
 			name = dir->numbers[i - 2].digits;
+			memcpy(file.digits, name, sizeof(file.digits));
 			if (dir->health)
 				health_stat(fs, name, &st);
 			else
-				number_stat(fs, &dir->numbers[i - 2], dir->offers, &st);
+				number_stat(fs, &dir->numbers[i - 2], &file, &st);
 		} else {
 			name = is_root ? root[i - 2] : dir->names[i - 2];
 			if (is_root && !strcmp(name, TREE_STATUS))
 				status_stat(fs, &st);
 			else
-				dir_stat(fs, &st);
+				path_dir_stat(fs, path, name, &st);
 		}
 		if (fill(buf, name, &st, (off_t)i + 1, plus))
 			break;
@@ -736,6 +784,29 @@ static int vfs_removexattr(const char *path, const char *name)
 	return ret;
 }
 
+/* df and df -i, from memory: the records held (the sum of their sizes) in
+ * 4 KiB blocks, at least one so that df lists an empty account, all of them
+ * used; the numbers held (pending releases too) as inodes, all used, none
+ * free: a file appears only through the API (mv from inventory/). */
+static int vfs_statfs(const char *path, struct statvfs *sv)
+{
+	struct vobizfs *fs = vfs();
+	uint64_t bytes = catalog_bytes(fs->catalog);
+	size_t held;
+	long age;
+
+	(void)path;
+	catalog_stats(fs->catalog, &age, &held);
+	*sv = (struct statvfs){
+		.f_bsize = STATFS_BLOCK,
+		.f_frsize = STATFS_BLOCK,
+		.f_blocks = bytes ? (bytes + STATFS_BLOCK - 1) / STATFS_BLOCK : 1,
+		.f_files = held,
+		.f_namemax = 255,
+	};
+	return 0;
+}
+
 /* Everything the API cannot express. */
 static int refuse(void)
 {
@@ -810,7 +881,9 @@ static void *vfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	cfg->entry_timeout = 1.0;
 	cfg->attr_timeout = 1.0;
 	cfg->negative_timeout = 0;
-	cfg->use_ino = 0;
+	/* st_ino is tree_file_ino()'s: one number, one inode, whichever
+	 * directory it is reached through (find -samefile, du, tar, rsync -H). */
+	cfg->use_ino = 1;
 	/* An open number is still released by rm (not renamed to .fuse_hidden*,
 	 * which the API cannot express): readers keep the record copied at open. */
 	cfg->hard_remove = 1;
@@ -829,6 +902,7 @@ const struct fuse_operations vobizfs_ops = {
 	.unlink = vfs_unlink,
 	.rename = vfs_rename,
 	.utimens = vfs_utimens,
+	.statfs = vfs_statfs,
 	.getxattr = vfs_getxattr,
 	.listxattr = vfs_listxattr,
 	.mknod = vfs_mknod,

@@ -4,6 +4,7 @@
 #include "country.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Split PATH (after the leading '/') into at most 4 components. */
@@ -118,4 +119,52 @@ bool tree_in_numbers(const struct node *node)
 {
 	return (node->kind == NODE_LIST_DIR || node->kind == NODE_NUMBER) && node->filter.view == VIEW_ALL &&
 	       node->filter.status == NUMBER_ACTIVE;
+}
+
+/* Kinds of file put above a number's digits (10^15 < 2^50). */
+#define INO_KIND_SHIFT 56
+enum { INO_HEALTH = 1, INO_OFFER = 2, INO_ACCOUNT_VIEW = 3 };
+
+uint64_t tree_file_ino(const struct node *node)
+{
+	uint64_t digits = strtoull(node->digits, NULL, 10), kind = 0;
+
+	switch (node->kind) {
+	case NODE_STATUS:
+		return TREE_STATUS_INO;
+	case NODE_HEALTH:
+		kind = INO_HEALTH;
+		break;
+	case NODE_OFFER:
+		kind = INO_OFFER;
+		break;
+	default:
+		kind = node->filter.view == VIEW_ACCOUNT ? INO_ACCOUNT_VIEW : 0;
+	}
+	return kind << INO_KIND_SHIFT | digits;
+}
+
+static uint64_t fnv1a(uint64_t h, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+uint64_t tree_dir_ino(const char *path, size_t len, const char *name)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	while (len > 0 && path[len - 1] == '/')
+		len--;
+	if (len == 0 && !name)
+		return TREE_ROOT_INO;
+	h = fnv1a(h, path, len);
+	if (name) {
+		h = fnv1a(h, "/", 1);
+		h = fnv1a(h, name, strlen(name));
+	}
+	return h | 1ULL << 63;
 }

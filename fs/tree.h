@@ -8,6 +8,8 @@
 #include "number.h"
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 enum node_kind {
 	NODE_ROOT,
@@ -53,5 +55,25 @@ bool tree_is_dir(enum node_kind kind);
 
 /* True when NODE is numbers/ or a file in it: where mv puts a number. */
 bool tree_in_numbers(const struct node *node);
+
+/* Inode numbers (the mount sets use_ino), the same at every mount.  A held
+ * number's is its digits read as an integer (below 10^15), whichever of
+ * numbers/, pending-release/, unassigned/, by-trunk/T/ and by-country/CC/
+ * lists it: one file under several names.  by-account/ID/N is kept apart
+ * (a kind above the digits), because a rename from there into numbers/
+ * moves the number between accounts, and mv refuses to rename a file onto
+ * another name of itself.  health/N and inventory/CC/N are other files:
+ * they too put a kind above the digits.  .status is 2.  A directory's is
+ * an FNV-1a hash of its path with the top bit set; the root's is 1. */
+#define TREE_ROOT_INO 1
+#define TREE_STATUS_INO 2
+
+/* The inode number of the file NODE names (not a directory). */
+uint64_t tree_file_ino(const struct node *node);
+
+/* The inode number of the directory at PATH (its first LEN bytes): "/" or
+ * an empty one is the root.  NAME, when not NULL, names an entry of it
+ * instead (readdir of a directory of directories). */
+uint64_t tree_dir_ino(const char *path, size_t len, const char *name);
 
 #endif

@@ -32,8 +32,13 @@ struct catalog {
 	pthread_mutex_t lock; /* guards everything below */
 	pthread_cond_t refreshed;
 	struct numtab table;
-	int64_t loaded_at;      /* clock_now_ms() of the listing in use; 0 = none */
-	int64_t invalidated_at; /* last catalog_invalidate() */
+	int64_t loaded_at; /* clock_now_ms() of the listing in use; 0 = none */
+	/* Invalidations are counted, not timed: one in the same millisecond as
+	 * the refresh that follows it would otherwise make that refresh's
+	 * listing stale at once (SIGHUP then ls read the listing twice). */
+	uint64_t invalidations; /* catalog_invalidate() calls so far */
+	uint64_t loaded_gen;    /* invalidations when the listing in use was asked for */
+	time_t changed_wall;    /* wall clock of the last listing read or change made; 0 = none */
 	bool refreshing;
 	uint64_t refresh_seq; /* bumped when a refresh ends */
 	int refresh_err;      /* result of the last refresh */
@@ -88,7 +93,7 @@ void catalog_free(struct catalog *cat)
 
 static bool is_fresh(const struct catalog *cat)
 {
-	if (!cat->loaded_at || cat->invalidated_at >= cat->loaded_at)
+	if (!cat->loaded_at || cat->loaded_gen != cat->invalidations)
 		return false;
 	return clock_now_ms() - cat->loaded_at < cat->ttl_ms;
 }
@@ -160,7 +165,9 @@ int catalog_refresh_if_stale(struct catalog *cat, int64_t deadline)
 {
 	struct listing_query query = { .country = cat->country[0] ? cat->country : NULL, .max = cat->max };
 	struct numtab fresh, old = { 0 };
+	uint64_t gen;
 	int64_t started;
+	time_t started_wall;
 	int ret = 0;
 
 	pthread_mutex_lock(&cat->lock);
@@ -173,6 +180,8 @@ int catalog_refresh_if_stale(struct catalog *cat, int64_t deadline)
 		cat->refreshing = true;
 		query.expected = cat->table.live;
 		started = clock_now_ms();
+		started_wall = time(NULL);
+		gen = cat->invalidations;
 		pthread_mutex_unlock(&cat->lock);
 
 		ret = listing_fetch(cat->api, &query, cat->parallel, deadline, settle_own_changes, cat, &fresh);
@@ -183,6 +192,9 @@ int catalog_refresh_if_stale(struct catalog *cat, int64_t deadline)
 			old = cat->table;
 			cat->table = fresh;
 			cat->loaded_at = started;
+			cat->loaded_gen = gen;
+			if (started_wall > cat->changed_wall) /* a change replayed may be later */
+				cat->changed_wall = started_wall;
 		}
 		clear_changes(cat);
 		cat->refreshing = false;
@@ -220,6 +232,7 @@ void catalog_drop(struct catalog *cat)
 		old = cat->table;
 		if (numtab_init(&cat->table, 0) == 0) {
 			cat->loaded_at = 0;
+			cat->changed_wall = 0;
 		} else {
 			cat->table = old; /* out of memory: keep it */
 			old = (struct numtab){ 0 };
@@ -243,7 +256,7 @@ bool catalog_loaded(struct catalog *cat)
 void catalog_invalidate(struct catalog *cat)
 {
 	pthread_mutex_lock(&cat->lock);
-	cat->invalidated_at = clock_now_ms();
+	cat->invalidations++;
 	pthread_mutex_unlock(&cat->lock);
 }
 
@@ -254,6 +267,11 @@ static void fill_info(const struct number *n, struct number_info *out)
 	out->size = n->json_len;
 	out->mtime = n->purchased_at;
 	out->ctime = n->updated_at;
+	/* As passes() and catalog_groups() decide: a view lists an active
+	 * number only, under a valid trunk id or country code. */
+	out->links = 1;
+	if (n->status == NUMBER_ACTIVE)
+		out->links += (!n->has_trunk && !n->has_app) + (n->has_trunk && number_trunk(n)[0]) + !!n->country[0];
 }
 
 /* The record's top-level "account_id" is found in its text, not by parsing
@@ -520,6 +538,7 @@ int catalog_patch(struct catalog *cat, const char *digits, const cJSON *patch)
 		numtab_put(&cat->table, replacement); /* cannot fail: the entry exists */
 	else
 		numtab_remove(&cat->table, digits);
+	cat->changed_wall = time(NULL);
 out:
 	pthread_mutex_unlock(&cat->lock);
 	return ret;
@@ -533,8 +552,22 @@ int catalog_add(struct catalog *cat, struct number *n)
 	ret = note_change(cat, n->digits, n);
 	if (ret == 0)
 		ret = numtab_put(&cat->table, n);
+	if (ret == 0)
+		cat->changed_wall = time(NULL);
 	pthread_mutex_unlock(&cat->lock);
 	return ret;
+}
+
+uint64_t catalog_bytes(struct catalog *cat)
+{
+	uint64_t bytes = 0;
+
+	pthread_mutex_lock(&cat->lock);
+	for (size_t i = 0; i < cat->table.count; i++)
+		if (cat->table.order[i])
+			bytes += cat->table.order[i]->json_len;
+	pthread_mutex_unlock(&cat->lock);
+	return bytes;
 }
 
 void catalog_stats(struct catalog *cat, long *age_s, size_t *count)
@@ -543,4 +576,14 @@ void catalog_stats(struct catalog *cat, long *age_s, size_t *count)
 	*age_s = cat->loaded_at ? (long)((clock_now_ms() - cat->loaded_at) / 1000) : -1;
 	*count = cat->table.live;
 	pthread_mutex_unlock(&cat->lock);
+}
+
+time_t catalog_changed_at(struct catalog *cat)
+{
+	time_t at;
+
+	pthread_mutex_lock(&cat->lock);
+	at = cat->changed_wall;
+	pthread_mutex_unlock(&cat->lock);
+	return at;
 }

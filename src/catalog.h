@@ -22,6 +22,10 @@ struct number_info {
 	uint32_t size; /* bytes of the rendered record */
 	time_t mtime;  /* purchased_at */
 	time_t ctime;  /* updated_at */
+	/* Directories of the views VIEW_ALL, VIEW_UNASSIGNED, VIEW_TRUNK and
+	 * VIEW_COUNTRY that list it: 1 (its status's) plus, when active, each
+	 * of the other three that shows it.  VIEW_ACCOUNT is not counted. */
+	unsigned links;
 };
 
 /* Which numbers a directory shows. */
@@ -120,7 +124,17 @@ int catalog_witness(struct catalog *cat, const char *digits, char witness[E164_B
  * [A-Za-z0-9_-]; else OUT is "".  Pure. */
 void catalog_record_account(const char *json, size_t len, char out[ROUTE_ID_MAX + 1]);
 
+/* Bytes of the records of the numbers held (whatever their status): the
+ * sum of their number_info sizes.  Thread-safe; no I/O; walks the table. */
+uint64_t catalog_bytes(struct catalog *cat);
+
 /* Seconds since the listing was fetched (-1: never) and its size. */
 void catalog_stats(struct catalog *cat, long *age_s, size_t *count);
+
+/* The wall-clock time of what the catalog shows: when the listing in use was
+ * asked for, or when a change made through the mount (catalog_patch(),
+ * catalog_add()) last altered it, whichever is later; 0 when no listing is
+ * held.  Thread-safe; no I/O. */
+time_t catalog_changed_at(struct catalog *cat);
 
 #endif

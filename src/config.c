@@ -607,6 +607,24 @@ static const char *default_path(char *buf, size_t len)
 	return NULL;
 }
 
+/* The reason given when no file was found and the environment names no
+ * account: every place default_path() looked, so a typo in a path or a
+ * missing HOME shows at once. */
+static void no_configuration(char *err, size_t errlen)
+{
+	const char *home = getenv("HOME");
+
+	if (home && *home)
+		snprintf(err, errlen,
+			 "no configuration: looked in $VOBIZFS_CONFIG (unset), %s/.config/vobizfs/vobizfs.ini and "
+			 "/etc/vobizfs.ini; give -o config=FILE or set VOBIZ_AUTH_ID and VOBIZ_AUTH_TOKEN",
+			 home);
+	else
+		snprintf(err, errlen,
+			 "no configuration: looked in $VOBIZFS_CONFIG (unset) and /etc/vobizfs.ini (HOME is not set); "
+			 "give -o config=FILE or set VOBIZ_AUTH_ID and VOBIZ_AUTH_TOKEN");
+}
+
 int config_default_state_dir(uid_t euid, char **dir)
 {
 	const char *base = getenv("XDG_STATE_HOME"), *leaf = "/vobizfs";
@@ -755,7 +773,14 @@ int config_load(struct config *cfg, const char *explicit_path, char *err, size_t
 		goto fail;
 	if (ld.token_file && (ret = read_token_file(&ld)))
 		goto fail;
-	if ((ret = apply_env(&ld)) || (ret = validate(cfg, err, errlen)))
+	if ((ret = apply_env(&ld)))
+		goto fail;
+	if (!path && !cfg->auth_id) {
+		no_configuration(err, errlen);
+		ret = -ENOENT;
+		goto fail;
+	}
+	if ((ret = validate(cfg, err, errlen)))
 		goto fail;
 	if (!cfg->state_dir && (ret = config_default_state_dir(geteuid(), &cfg->state_dir))) {
 		if (ret == -ENOENT) {

@@ -59,6 +59,9 @@ struct config {
  * Refuses, among others: unknown keys, bad values, a file holding auth_token
  * (or an auth_token_file) readable by group or others, http:// to a host that
  * is not loopback, a missing auth_id or token, a relative state_dir.
+ * With no file found (none given, none at the default places) and no
+ * VOBIZ_AUTH_ID, the reason is "no configuration: looked in ..." naming
+ * every place looked in (-ENOENT).
  * Returns 0, or a negative errno with a one-line reason (never containing the
  * token) in ERR.  On failure CFG holds nothing that needs freeing. */
 int config_load(struct config *cfg, const char *explicit_path, char *err, size_t errlen);

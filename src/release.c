@@ -11,7 +11,6 @@
 #include "clock.h"
 #include "config.h"
 #include "errmap.h"
-#include "listing.h"
 #include "log.h"
 #include "removal.h"
 #include "settle.h"
@@ -163,8 +162,9 @@ static void set_doubtful(struct releaser *r, const char *digits, bool doubtful)
 	}
 	if (doubtful && free_slot >= 0)
 		snprintf(r->doubtful[free_slot], E164_BUFSIZE, "%s", digits);
-	else if (doubtful) /* full: the whole catalog must then be doubted */
-		catalog_invalidate(r->catalog);
+	else if (doubtful) /* 256 lost answers in one run: say what is not guarded */
+		log_error("release of %s: too many doubtful releases to track; its next release will not look first",
+			  digits);
 out:
 	pthread_mutex_unlock(&r->lock);
 }

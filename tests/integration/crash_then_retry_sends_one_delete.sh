@@ -31,7 +31,7 @@ released_in_sandbox() {
 mount_vobizfs
 a=$(ls "$MNT/numbers" | head -1)
 clear_requests
-crash_during_delete "$a" 300
+crash_during_delete "$a" 1500
 wait_for "the sandbox to apply the release of $a" 10 released_in_sandbox "$a" || fail "$a never released"
 mount_vobizfs
 grep -q "release of $a was cut off.*settled at mount: released" "$T/vobizfs.log" ||

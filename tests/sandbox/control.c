@@ -315,8 +315,7 @@ static void serve_cool_off(struct control *c, struct MHD_Connection *connection,
 }
 
 /* GET /admin answers {"admin":BOOL}; POST /admin?enabled=true|false sets it first. */
-static void serve_admin(struct control *c, struct MHD_Connection *connection, const char *method,
-			struct reply *reply)
+static void serve_admin(struct control *c, struct MHD_Connection *connection, const char *method, struct reply *reply)
 {
 	cJSON *body;
 

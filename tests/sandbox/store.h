@@ -113,8 +113,7 @@ enum store_result store_detach_application(struct store *s, const char *digits);
  * "SA_" id counts), starting its cool-off. NOT_FOUND; REFUSED with *message
  * when `sub` is not an SA_ id, the number is already a sub-account's, or it
  * is pending release. */
-enum store_result store_assign_subaccount(struct store *s, const char *digits, const char *sub,
-					  const char **message);
+enum store_result store_assign_subaccount(struct store *s, const char *digits, const char *sub, const char **message);
 
 /* What a refused return says: when the cool-off ends, and in how long. */
 struct cool_off {
@@ -131,8 +130,7 @@ enum store_result store_return_subaccount(struct store *s, const char *digits, b
 
 /* The health answer (usage.h) of a listed number: NOT_FOUND, NO_MEMORY, or
  * OK with *out (caller owns). `granularity` and `days` as usage.h says. */
-enum store_result store_number_health(struct store *s, const char *digits, int granularity, unsigned days,
-				      cJSON **out);
+enum store_result store_number_health(struct store *s, const char *digits, int granularity, unsigned days, cJSON **out);
 
 /* The cool-off length, and whether the credentials are an admin's. */
 int64_t store_cool_off(struct store *s);

@@ -22,8 +22,7 @@ static bool is_sub_account(const char *id)
 	       strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == n;
 }
 
-enum store_result store_assign_subaccount(struct store *s, const char *digits, const char *sub,
-					  const char **message)
+enum store_result store_assign_subaccount(struct store *s, const char *digits, const char *sub, const char **message)
 {
 	int64_t now_us = store_lock(s);
 	struct number *n = listed(s, digits);
@@ -79,8 +78,7 @@ enum store_result store_return_subaccount(struct store *s, const char *digits, b
 	return rc;
 }
 
-enum store_result store_number_health(struct store *s, const char *digits, int granularity, unsigned days,
-				      cJSON **out)
+enum store_result store_number_health(struct store *s, const char *digits, int granularity, unsigned days, cJSON **out)
 {
 	struct number *n;
 	struct usage_query q = {

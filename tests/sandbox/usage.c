@@ -108,11 +108,9 @@ static bool add_summary(cJSON *answer, unsigned days, const struct tally *t)
 	cJSON *s = cJSON_AddObjectToObject(answer, "summary");
 
 	return s && cJSON_AddNumberToObject(s, "period_days", days) && add_counts(s, t) &&
-	       cJSON_AddNumberToObject(s, "answer_rate",
-				       t->calls ? ratio(t->answered, t->calls, 10000) : 0) &&
+	       cJSON_AddNumberToObject(s, "answer_rate", t->calls ? ratio(t->answered, t->calls, 10000) : 0) &&
 	       cJSON_AddNumberToObject(s, "total_minutes", ratio(t->seconds, 60, 100)) &&
-	       cJSON_AddNumberToObject(s, "avg_duration",
-				       t->answered ? ratio(t->seconds, t->answered, 10) : 0);
+	       cJSON_AddNumberToObject(s, "avg_duration", t->answered ? ratio(t->seconds, t->answered, 10) : 0);
 }
 
 cJSON *usage_render(const struct usage_query *q, const struct shapes *shapes)
@@ -145,7 +143,9 @@ cJSON *usage_render(const struct usage_query *q, const struct shapes *shapes)
 		}
 	}
 	if (!cJSON_AddStringToObject(answer, "usage_status",
-				     total.calls == 0 ? "idle" : total.calls < (long)q->days ? "low" : "active") ||
+				     total.calls == 0              ? "idle"
+				     : total.calls < (long)q->days ? "low"
+								   : "active") ||
 	    !cJSON_AddBoolToObject(answer, "is_spam", kind == USAGE_SPAM) ||
 	    !cJSON_AddNumberToObject(answer, "spam_score",
 				     kind == USAGE_SPAM ? 0.9 : ratio((long)((h >> 16) % 30), 100, 100)) ||

@@ -20,7 +20,7 @@ struct usage_query {
 	const char *digits; /* the number, without '+' */
 	const char *status; /* its status, as listed */
 	enum usage_granularity granularity;
-	unsigned days; /* the window: this many days of whole buckets */
+	unsigned days;  /* the window: this many days of whole buckets */
 	int64_t now_us; /* the window ends at the start of this hour (or day) */
 	uint64_t seed;
 };

@@ -179,6 +179,8 @@ static void defaults(void **state)
 	assert_false(f->cfg.purchase_enabled);
 	assert_false(f->cfg.has_max_monthly_fee);
 	assert_int_equal(f->cfg.inventory_max, 1000);
+	assert_int_equal(f->cfg.health_days, 30);
+	assert_int_equal(f->cfg.health_ttl_s, 300);
 	assert_false(config_is_protected(&f->cfg, "919876543210"));
 }
 
@@ -210,7 +212,10 @@ static void every_key_parsed(void **state)
 				      "enabled = 1\n"
 				      "max_monthly_fee = 1250.5\n"
 				      "[inventory]\n"
-				      "max = 250\n"),
+				      "max = 250\n"
+				      "[health]\n"
+				      "days = 365\n"
+				      "ttl = 0\n"),
 			 0);
 	assert_string_equal(f->cfg.auth_id, "SA_sub-02");
 	assert_string_equal(f->cfg.auth_token, TOKEN);
@@ -233,6 +238,8 @@ static void every_key_parsed(void **state)
 	assert_true(f->cfg.has_max_monthly_fee);
 	assert_true(f->cfg.max_monthly_fee == 1250.5);
 	assert_int_equal(f->cfg.inventory_max, 250);
+	assert_int_equal(f->cfg.health_days, 365);
+	assert_int_equal(f->cfg.health_ttl_s, 0);
 }
 
 static void booleans(void **state)
@@ -308,10 +315,33 @@ static void environment_alone(void **state)
 	assert_string_equal(f->cfg.auth_id, "MA_ENVONLY");
 	assert_string_equal(f->cfg.auth_token, TOKEN);
 	assert_string_equal(f->cfg.base_url, "https://api.vobiz.ai");
-	/* And with nothing at all, the first missing thing is named. */
+	/* And with nothing at all, the places looked in are named. */
 	unsetenv("VOBIZ_AUTH_ID");
 	unsetenv("VOBIZ_AUTH_TOKEN");
-	assert_refused_mentioning(f, load(f, NULL), "auth_id");
+	assert_refused_mentioning(f, load(f, NULL), "no configuration");
+}
+
+/* No file anywhere and no account in the environment: the places looked in
+ * are named, not a missing key of a file that does not exist. */
+static void no_configuration_names_the_places_looked(void **state)
+{
+	struct fixture *f = *state;
+	char home_ini[320];
+
+	if (access("/etc/vobizfs.ini", F_OK) == 0)
+		skip(); /* this host has a system-wide config */
+	snprintf(home_ini, sizeof(home_ini), "%s/.config/vobizfs/vobizfs.ini", f->dir);
+	assert_refused_mentioning(f, load(f, NULL), "no configuration: looked in");
+	assert_refused_mentioning(f, load(f, NULL), home_ini);
+	assert_refused_mentioning(f, load(f, NULL), "/etc/vobizfs.ini");
+	assert_refused_mentioning(f, load(f, NULL), "VOBIZFS_CONFIG");
+	/* Without HOME, the one file left is still named. */
+	unsetenv("HOME");
+	assert_refused_mentioning(f, load(f, NULL), "/etc/vobizfs.ini");
+	/* An account in the environment is a configuration: its own gaps are named. */
+	setenv("VOBIZ_AUTH_ID", "MA_ENVONLY", 1);
+	assert_refused_mentioning(f, load(f, NULL), "no auth token");
+	unsetenv("VOBIZ_AUTH_ID");
 }
 
 static void environment_overrides_file(void **state)
@@ -408,6 +438,12 @@ static void bad_values_refused(void **state)
 		{ "purchase", "max_monthly_fee = nan", "max_monthly_fee" },
 		{ "inventory", "max = 0", "max" },
 		{ "inventory", "max = lots", "max" },
+		{ "health", "days = 0", "days" },
+		{ "health", "days = 366", "days" },
+		{ "health", "days = month", "days" },
+		{ "health", "ttl = 86401", "ttl" },
+		{ "health", "ttl = -1", "ttl" },
+		{ "health", "ttl = 5m", "ttl" },
 	};
 	char text[512];
 
@@ -739,6 +775,9 @@ static void repeated_setting_refused_naming_both_lines(void **state)
 		  ":4: [account] auth_token is set twice (first on line 3)" },
 		{ MINIMAL "[api]\ndialect = current\n[purchase]\nenabled = true\n[api]\ndialect = legacy\n",
 		  ":9: [api] dialect is set twice (first on line 5)" },
+		{ MINIMAL "[health]\ndays = 7\n[health]\ndays = 7\n",
+		  ":7: [health] days is set twice (first on line 5)" },
+		{ MINIMAL "[health]\nttl = 60\nttl = 120\n", ":6: [health] ttl is set twice (first on line 5)" },
 	};
 	char want[600];
 	const char *path;
@@ -1096,6 +1135,7 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(defaults),
+		T(no_configuration_names_the_places_looked),
 		T(every_key_parsed),
 		T(booleans),
 		T(precedence_of_files),

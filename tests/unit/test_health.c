@@ -31,14 +31,14 @@
 
 /* How the server answers every health request. */
 enum mode {
-	ANSWER_OK,          /* 200 with the number's own answer */
-	ANSWER_NOT_FOUND,   /* 404 {"error":"number not found"} */
-	ANSWER_429_ONCE,    /* 429 Retry-After: 0 for the first request, then OK */
-	ANSWER_MALFORMED,   /* 200 {"e164": */
-	ANSWER_NUL,         /* 200 with a \u0000 in a string */
-	ANSWER_OTHER,       /* 200 about another number */
-	ANSWER_NO_E164,     /* 200 without "e164" */
-	ANSWER_EMPTY,       /* 204 */
+	ANSWER_OK,        /* 200 with the number's own answer */
+	ANSWER_NOT_FOUND, /* 404 {"error":"number not found"} */
+	ANSWER_429_ONCE,  /* 429 Retry-After: 0 for the first request, then OK */
+	ANSWER_MALFORMED, /* 200 {"e164": */
+	ANSWER_NUL,       /* 200 with a \u0000 in a string */
+	ANSWER_OTHER,     /* 200 about another number */
+	ANSWER_NO_E164,   /* 200 without "e164" */
+	ANSWER_EMPTY,     /* 204 */
 };
 
 struct fixture {
@@ -176,8 +176,8 @@ static void reads_the_documented_path_and_shows_every_field(void **state)
 	assert_int_equal(responder_count(f->server), 1);
 	req = responder_request(f->server, 0);
 	assert_string_equal(req.method, "GET");
-	assert_string_equal(req.target, "/api/v1/account/" AUTH_ID "/numbers/%2B" NUMBER
-					"/health?granularity=daily&days=45");
+	assert_string_equal(req.target,
+			    "/api/v1/account/" AUTH_ID "/numbers/%2B" NUMBER "/health?granularity=daily&days=45");
 	assert_string_equal(req.auth_id, AUTH_ID);
 	assert_string_equal(req.auth_token, TOKEN);
 	/* Pretty (cJSON's tabs), a final newline, unknown fields kept. */

@@ -1,0 +1,184 @@
+/* test_catalog.c — the catalog against a stand-in account: one listing read
+ * per invalidation (however close the refresh follows it), the wall-clock
+ * time of what it shows, the records' bytes, and each number's link count
+ * (the directories of its views that list it). */
+#include "catalog.h"
+
+#include "api.h"
+#include "clock.h"
+#include "config.h"
+#include "fakeaccount.h"
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#define COUNT 12
+
+struct fixture {
+	struct fake_account *account;
+	struct config cfg;
+	struct api *api;
+	struct catalog *catalog;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char err[256];
+
+	if (!f)
+		return -1;
+	f->account = fake_account_start(false, COUNT);
+	if (!f->account)
+		return -1;
+	f->cfg = (struct config){ .auth_id = FAKE_AUTH_ID,
+				  .auth_token = FAKE_TOKEN,
+				  .dialect = API_DIALECT_LEGACY,
+				  .timeout_s = 6,
+				  .parallel = 4,
+				  .ttl_s = 3600 };
+	f->cfg.base_url = (char *)fake_account_url(f->account);
+	f->api = api_new(&f->cfg, err, sizeof(err));
+	f->catalog = f->api ? catalog_new(f->api, f->cfg.ttl_s, f->cfg.parallel, NULL, 0) : NULL;
+	*state = f;
+	return f->catalog ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	catalog_free(f->catalog);
+	api_free(f->api);
+	fake_account_stop(f->account);
+	free(f);
+	return 0;
+}
+
+static size_t listings(struct fixture *f)
+{
+	return fake_account_requests(f->account, "GET", NULL);
+}
+
+/* SIGHUP then ls: the refresh right after an invalidation (often in the same
+ * millisecond) is trusted; the next call sends nothing. */
+static void one_listing_per_invalidation(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(catalog_refresh_if_stale(f->catalog, clock_deadline_in(5)), 0);
+	assert_int_equal(listings(f), 1);
+	for (size_t round = 1; round <= 50; round++) {
+		catalog_invalidate(f->catalog);
+		assert_false(catalog_fresh(f->catalog));
+		assert_int_equal(catalog_refresh_if_stale(f->catalog, clock_deadline_in(5)), 0);
+		assert_true(catalog_fresh(f->catalog));
+		assert_int_equal(catalog_refresh_if_stale(f->catalog, clock_deadline_in(5)), 0);
+		assert_int_equal(listings(f), 1 + round);
+	}
+}
+
+static void changed_at_is_the_listing_then_the_last_change(void **state)
+{
+	struct fixture *f = *state;
+	struct number_info *list;
+	cJSON *patch;
+	size_t count;
+	time_t before = time(NULL), read_at;
+
+	assert_int_equal(catalog_changed_at(f->catalog), 0);
+	assert_int_equal(catalog_refresh_if_stale(f->catalog, clock_deadline_in(5)), 0);
+	read_at = catalog_changed_at(f->catalog);
+	assert_true(read_at >= before && read_at <= time(NULL));
+	/* A change through the mount dates what the catalog shows. */
+	assert_int_equal(catalog_list(f->catalog, &(struct catalog_filter){ .status = NUMBER_ACTIVE }, &list, &count),
+			 0);
+	assert_int_equal(count, COUNT);
+	patch = cJSON_Parse("{\"status\":\"released\"}");
+	assert_int_equal(catalog_patch(f->catalog, list[0].digits, patch), 0);
+	cJSON_Delete(patch);
+	free(list);
+	assert_true(catalog_changed_at(f->catalog) >= read_at);
+	/* Dropped: nothing is shown, so nothing is dated. */
+	catalog_drop(f->catalog);
+	assert_int_equal(catalog_changed_at(f->catalog), 0);
+}
+
+static void bytes_are_the_sum_of_the_record_sizes(void **state)
+{
+	struct fixture *f = *state;
+	struct number_info *list;
+	uint64_t sum = 0;
+	size_t count;
+
+	assert_int_equal(catalog_bytes(f->catalog), 0);
+	assert_int_equal(catalog_refresh_if_stale(f->catalog, clock_deadline_in(5)), 0);
+	assert_int_equal(catalog_list(f->catalog, &(struct catalog_filter){ .status = NUMBER_ACTIVE }, &list, &count),
+			 0);
+	for (size_t i = 0; i < count; i++)
+		sum += list[i].size;
+	free(list);
+	assert_true(sum > 0);
+	assert_int_equal(catalog_bytes(f->catalog), sum);
+}
+
+static unsigned links_of(struct fixture *f, const char *digits)
+{
+	const struct catalog_filter any = { .status = NUMBER_ACTIVE };
+	struct number_info info;
+
+	assert_int_equal(catalog_find(f->catalog, digits, &any, &info), 0);
+	return info.links;
+}
+
+/* numbers/, plus unassigned/ or by-trunk/T/, plus by-country/CC/. */
+static void links_count_the_views_that_list_a_number(void **state)
+{
+	struct fixture *f = *state;
+	char digits[16];
+	cJSON *patch;
+
+	assert_int_equal(catalog_refresh_if_stale(f->catalog, clock_deadline_in(5)), 0);
+	fake_account_digits(0, digits);
+	assert_int_equal(links_of(f, digits), 2); /* no country in the record: numbers/, unassigned/ */
+	patch = cJSON_Parse("{\"country\":\"IN\"}");
+	assert_int_equal(catalog_patch(f->catalog, digits, patch), 0);
+	cJSON_Delete(patch);
+	assert_int_equal(links_of(f, digits), 3);
+	patch = cJSON_Parse("{\"trunk_group_id\":\"tg_1\"}");
+	assert_int_equal(catalog_patch(f->catalog, digits, patch), 0);
+	cJSON_Delete(patch);
+	assert_int_equal(links_of(f, digits), 3); /* by-trunk/tg_1/ instead of unassigned/ */
+	patch = cJSON_Parse("{\"trunk_group_id\":\"not a valid id!\"}");
+	assert_int_equal(catalog_patch(f->catalog, digits, patch), 0);
+	cJSON_Delete(patch);
+	assert_int_equal(links_of(f, digits), 2); /* routed, but under no by-trunk/ name */
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(one_listing_per_invalidation),
+		T(changed_at_is_the_listing_then_the_last_change),
+		T(bytes_are_the_sum_of_the_record_sizes),
+		T(links_count_the_views_that_list_a_number),
+	};
+#undef T
+	int failed;
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	failed = cmocka_run_group_tests(tests, NULL, NULL);
+	curl_global_cleanup();
+	return failed;
+}
