@@ -13,6 +13,7 @@
 #include "gate.h"
 #include "health.h"
 #include "log.h"
+#include "notify.h"
 #include "inventory.h"
 #include "purchase.h"
 #include "release.h"
@@ -286,6 +287,7 @@ int main(int argc, char *argv[])
 	struct options o = { 0 };
 	struct vobizfs fs = { .uid = getuid(), .gid = getgid(), .mounted_at = time(NULL) };
 	struct fuse *fuse = NULL;
+	struct notifier *notifier = NULL;
 	struct sigaction hup = { .sa_handler = on_sighup };
 	unsigned workers;
 	int ret = 1;
@@ -349,6 +351,10 @@ int main(int argc, char *argv[])
 		goto out_core;
 	if (setup(&fs))
 		goto out_fuse;
+	/* A number leaving or joining a directory is told to the kernel. */
+	if (!(notifier = notifier_new(fuse)))
+		goto out_fuse;
+	catalog_set_change_hook(fs.catalog, notifier_change, notifier);
 	if (fuse_mount(fuse, cmd.mountpoint) != 0)
 		goto out_fuse;
 	if (fuse_daemonize(cmd.foreground) != 0)
@@ -384,6 +390,10 @@ out_signals:
 out_unmount:
 	fuse_unmount(fuse);
 out_fuse:
+	if (notifier) {
+		catalog_set_change_hook(fs.catalog, NULL, NULL);
+		notifier_free(notifier);
+	}
 	fuse_destroy(fuse);
 out_core:
 	teardown(&fs);

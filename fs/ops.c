@@ -14,6 +14,7 @@
 #include "health.h"
 #include "number.h"
 #include "inventory.h"
+#include "metrics.h"
 #include "purchase.h"
 #include "release.h"
 #include "routing.h"
@@ -186,16 +187,25 @@ static char *render_status(struct vobizfs *fs, size_t *len)
 	return status_render(&src, len);
 }
 
-static int status_stat(struct vobizfs *fs, struct stat *st)
+static char *render_metrics(struct vobizfs *fs, size_t *len)
+{
+	struct metrics_snapshot snap;
+
+	metrics_collect(fs->api, fs->catalog, fs->releaser, &snap);
+	return metrics_render(&snap, len);
+}
+
+/* .status or .metrics (KIND): a document rendered from memory. */
+static int status_stat(struct vobizfs *fs, enum node_kind kind, struct stat *st)
 {
 	size_t len;
-	char *doc = render_status(fs, &len);
+	char *doc = kind == NODE_METRICS ? render_metrics(fs, &len) : render_status(fs, &len);
 
 	if (!doc)
 		return -ENOMEM;
 	free(doc);
 	*st = (struct stat){
-		.st_ino = TREE_STATUS_INO,
+		.st_ino = kind == NODE_METRICS ? TREE_METRICS_INO : TREE_STATUS_INO,
 		.st_mode = S_IFREG | 0444,
 		.st_nlink = 1,
 		.st_uid = fs->uid,
@@ -297,8 +307,8 @@ static int vfs_getattr(const char *path, struct stat *st, struct fuse_file_info 
 		dir_stat(fs, tree_dir_ino(path, strlen(path), NULL), node.kind, st);
 		return 0;
 	}
-	if (node.kind == NODE_STATUS)
-		return status_stat(fs, st);
+	if (node.kind == NODE_STATUS || node.kind == NODE_METRICS)
+		return status_stat(fs, node.kind, st);
 	if ((ret = source_of(fs, &node, &cat, &filter)) || (ret = catalog_find(cat, node.digits, filter, &info)))
 		return ret;
 	if (node.kind == NODE_HEALTH)
@@ -414,8 +424,9 @@ static int vfs_opendir(const char *path, struct fuse_file_info *fi)
 /* The root's entries, in readdir order. */
 static size_t root_entries(const struct vobizfs *fs, const char **names)
 {
-	static const char *const fixed[] = { TREE_STATUS,     TREE_NUMBERS,    TREE_UNASSIGNED, TREE_BY_TRUNK,
-					     TREE_BY_COUNTRY, TREE_BY_ACCOUNT, TREE_HEALTH,     TREE_INVENTORY };
+	static const char *const fixed[] = { TREE_STATUS,     TREE_METRICS,  TREE_NUMBERS,
+					     TREE_UNASSIGNED, TREE_BY_TRUNK, TREE_BY_COUNTRY,
+					     TREE_BY_ACCOUNT, TREE_HEALTH,   TREE_INVENTORY };
 	size_t n = 0;
 
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
@@ -461,7 +472,9 @@ static int vfs_readdir(const char *path, void *buf, fuse_fill_dir_t fill, off_t 
 		} else {
 			name = is_root ? root[i - 2] : dir->names[i - 2];
 			if (is_root && !strcmp(name, TREE_STATUS))
-				status_stat(fs, &st);
+				status_stat(fs, NODE_STATUS, &st);
+			else if (is_root && !strcmp(name, TREE_METRICS))
+				status_stat(fs, NODE_METRICS, &st);
 			else
 				path_dir_stat(fs, path, name, &st);
 		}
@@ -535,6 +548,10 @@ static int vfs_open(const char *path, struct fuse_file_info *fi)
 		/* Its size changes with every request: read it to the end, not to st_size. */
 		fi->direct_io = 1;
 		rec->json = render_status(fs, &rec->len);
+		ret = rec->json ? 0 : -ENOMEM;
+	} else if (node.kind == NODE_METRICS) {
+		fi->direct_io = 1; /* as .status */
+		rec->json = render_metrics(fs, &rec->len);
 		ret = rec->json ? 0 : -ENOMEM;
 	} else if (node.kind == NODE_HEALTH) {
 		/* Its size is not known before the answer: read it to the end. */

@@ -80,6 +80,10 @@ int tree_resolve(const char *path, bool with_pending, struct node *out)
 		out->kind = NODE_STATUS;
 		return 0;
 	}
+	if (n == 1 && !strcmp(parts[0], TREE_METRICS)) {
+		out->kind = NODE_METRICS;
+		return 0;
+	}
 	if (!strcmp(parts[0], TREE_NUMBERS) || !strcmp(parts[0], TREE_UNASSIGNED) ||
 	    (with_pending && !strcmp(parts[0], TREE_PENDING))) {
 		if (n > 2)
@@ -132,6 +136,8 @@ uint64_t tree_file_ino(const struct node *node)
 	switch (node->kind) {
 	case NODE_STATUS:
 		return TREE_STATUS_INO;
+	case NODE_METRICS:
+		return TREE_METRICS_INO;
 	case NODE_HEALTH:
 		kind = INO_HEALTH;
 		break;

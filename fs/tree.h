@@ -14,6 +14,7 @@
 enum node_kind {
 	NODE_ROOT,
 	NODE_STATUS,        /* .status */
+	NODE_METRICS,       /* .metrics */
 	NODE_LIST_DIR,      /* a directory of numbers: numbers/, pending-release/, unassigned/,
 			       by-trunk/ID/, by-country/CC/, by-account/ID/ */
 	NODE_NUMBER,        /* a number in one of them */
@@ -37,6 +38,7 @@ struct node {
 #define TREE_NUMBERS "numbers"
 #define TREE_PENDING "pending-release"
 #define TREE_STATUS ".status"
+#define TREE_METRICS ".metrics"
 #define TREE_UNASSIGNED "unassigned"
 #define TREE_BY_TRUNK "by-trunk"
 #define TREE_BY_COUNTRY "by-country"
@@ -63,10 +65,11 @@ bool tree_in_numbers(const struct node *node);
  * (a kind above the digits), because a rename from there into numbers/
  * moves the number between accounts, and mv refuses to rename a file onto
  * another name of itself.  health/N and inventory/CC/N are other files:
- * they too put a kind above the digits.  .status is 2.  A directory's is
+ * they too put a kind above the digits.  .status is 2, .metrics 3.  A directory's is
  * an FNV-1a hash of its path with the top bit set; the root's is 1. */
 #define TREE_ROOT_INO 1
 #define TREE_STATUS_INO 2
+#define TREE_METRICS_INO 3
 
 /* The inode number of the file NODE names (not a directory). */
 uint64_t tree_file_ino(const struct node *node);

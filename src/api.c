@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define MAX_BODY_BYTES (16u << 20) /* a 100-item page is ~100 KiB */
 #define BACKOFF_FIRST_MS 100
@@ -27,9 +28,45 @@ struct api {
 	struct http_client *http;
 	atomic_ulong requests;
 	atomic_ulong failures;
+	atomic_ulong by_class[API_METHODS][API_CLASSES];
+	atomic_ulong latency[API_LATENCY_BOUNDS + 1];
+	atomic_ullong latency_sum_us;
+	atomic_ulong retries;
+	atomic_ulong unknown;
 	pthread_mutex_t failure_lock; /* guards last_failure */
 	char last_failure[300];
 };
+
+const double api_latency_bounds[API_LATENCY_BOUNDS] = { 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10 };
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Count one request of METHOD that took US microseconds and ended in FATE. */
+static void count_request(struct api *api, const char *method, enum http_fate fate, long status, int64_t us)
+{
+	enum api_method m = !strcmp(method, "GET")      ? API_METHOD_GET
+			    : !strcmp(method, "POST")   ? API_METHOD_POST
+			    : !strcmp(method, "DELETE") ? API_METHOD_DELETE
+							: API_METHOD_OTHER;
+	enum api_class c = fate == HTTP_ANSWERED && status >= 100 && status < 600 ? (enum api_class)(status / 100 - 1)
+										  : API_CLASS_NONE;
+	size_t b = 0;
+
+	if (us < 0)
+		us = 0;
+	while (b < API_LATENCY_BOUNDS && (double)us > api_latency_bounds[b] * 1e6)
+		b++;
+	atomic_fetch_add(&api->requests, 1);
+	atomic_fetch_add(&api->by_class[m][c], 1);
+	atomic_fetch_add(&api->latency[b], 1);
+	atomic_fetch_add(&api->latency_sum_us, (unsigned long long)us);
+}
 
 /* May a request be sent again after an answer or failure of this kind? */
 enum call_kind {
@@ -148,8 +185,12 @@ static int api_call(struct api *api, const char *method, const char *url, const 
 	for (attempt = 0;; attempt++) {
 		long delay = backoff_ms(attempt);
 
+		int64_t started = now_us();
+
+		if (attempt)
+			atomic_fetch_add(&api->retries, 1);
 		fate = http_perform(api->http, method, url, body, deadline, resp);
-		atomic_fetch_add(&api->requests, 1);
+		count_request(api, method, fate, resp->status, now_us() - started);
 		out->attempts++;
 		describe_failure(resp, fate, out);
 
@@ -186,6 +227,8 @@ static int api_call(struct api *api, const char *method, const char *url, const 
 		http_response_free(resp);
 	}
 	out->timed_out = ret == -ETIMEDOUT;
+	if (out->unknown)
+		atomic_fetch_add(&api->unknown, 1);
 
 	if (ret == 0)
 		return 0;
@@ -217,6 +260,14 @@ void api_counters(struct api *api, struct api_counters *out)
 {
 	out->requests = atomic_load(&api->requests);
 	out->failures = atomic_load(&api->failures);
+	for (size_t m = 0; m < API_METHODS; m++)
+		for (size_t c = 0; c < API_CLASSES; c++)
+			out->by_class[m][c] = atomic_load(&api->by_class[m][c]);
+	for (size_t b = 0; b <= API_LATENCY_BOUNDS; b++)
+		out->latency[b] = atomic_load(&api->latency[b]);
+	out->latency_sum_s = (double)atomic_load(&api->latency_sum_us) / 1e6;
+	out->retries = atomic_load(&api->retries);
+	out->unknown = atomic_load(&api->unknown);
 }
 
 int api_list_page(struct api *api, const struct listing_query *q, long page, long per_page, int64_t deadline,

@@ -40,10 +40,34 @@ struct api_outcome {
 	unsigned attempts;            /* requests sent for this call, retries included */
 };
 
+/* The methods and answer classes requests are counted by, and the upper
+ * bounds (seconds) of the request latency histogram's buckets, ascending;
+ * a last, unbounded bucket follows them. */
+enum api_method { API_METHOD_GET, API_METHOD_POST, API_METHOD_DELETE, API_METHOD_OTHER, API_METHODS };
+enum api_class {
+	API_CLASS_1XX,
+	API_CLASS_2XX,
+	API_CLASS_3XX,
+	API_CLASS_4XX,
+	API_CLASS_5XX,
+	API_CLASS_NONE,
+	API_CLASSES
+};
+#define API_LATENCY_BOUNDS 11
+extern const double api_latency_bounds[API_LATENCY_BOUNDS];
+
 /* Requests sent and calls that failed (after their retries), since creation. */
 struct api_counters {
 	unsigned long requests;
 	unsigned long failures;
+	/* Requests by method and the class of their answer (NONE: no answer). */
+	unsigned long by_class[API_METHODS][API_CLASSES];
+	/* Requests whose time was at most api_latency_bounds[i] (not cumulative;
+	 * the last is those slower than every bound), and their total time. */
+	unsigned long latency[API_LATENCY_BOUNDS + 1];
+	double latency_sum_s;
+	unsigned long retries; /* requests sent again after a failed attempt */
+	unsigned long unknown; /* writes whose outcome was left unknown, to be looked up */
 };
 
 /* A snapshot of the counters.  Thread-safe. */

@@ -40,10 +40,26 @@ struct catalog {
 	uint64_t loaded_gen;    /* invalidations when the listing in use was asked for */
 	time_t changed_wall;    /* wall clock of the last listing read or change made; 0 = none */
 	bool refreshing;
-	uint64_t refresh_seq; /* bumped when a refresh ends */
-	int refresh_err;      /* result of the last refresh */
+	uint64_t refresh_seq;      /* bumped when a refresh ends */
+	int refresh_err;           /* result of the last refresh */
+	uint64_t refresh_failures; /* refreshes that ended in an error */
 	struct change *changes;
 	size_t nchanges;
+	catalog_change_fn on_change; /* catalog_set_change_hook() */
+	void *on_change_arg;
+};
+
+/* A change to report once the lock is released. */
+struct event {
+	char digits[E164_BUFSIZE];
+	struct catalog_place before, after;
+};
+
+/* A growing list of events; best effort: out of memory, they are dropped
+ * (the kernel's caches then expire within their timeout). */
+struct events {
+	struct event *items;
+	size_t count, cap;
 };
 
 struct catalog *catalog_new(struct api *api, unsigned ttl_s, unsigned parallel, const char *country, size_t max)
@@ -89,6 +105,81 @@ void catalog_free(struct catalog *cat)
 	pthread_cond_destroy(&cat->refreshed);
 	pthread_mutex_destroy(&cat->lock);
 	free(cat);
+}
+
+void catalog_set_change_hook(struct catalog *cat, catalog_change_fn fn, void *arg)
+{
+	pthread_mutex_lock(&cat->lock);
+	cat->on_change = fn;
+	cat->on_change_arg = arg;
+	pthread_mutex_unlock(&cat->lock);
+}
+
+static bool held_by(const struct number *n, const char *account);
+
+static void place_of(const struct number *n, struct catalog_place *p)
+{
+	*p = (struct catalog_place){ .held = n != NULL };
+	if (!n)
+		return;
+	p->status = (enum number_status)n->status;
+	p->unassigned = !n->has_trunk && !n->has_app;
+	if (n->has_trunk)
+		snprintf(p->trunk, sizeof(p->trunk), "%s", number_trunk(n));
+	memcpy(p->country, n->country, sizeof(p->country));
+	catalog_record_account(n->json, n->json_len, p->account);
+}
+
+/* Note that DIGITS went from BEFORE to AFTER (either may be NULL). */
+static void add_event(struct events *ev, const char *digits, const struct number *before, const struct number *after)
+{
+	struct event *e;
+
+	if (ev->count == ev->cap) {
+		size_t cap = ev->cap ? ev->cap * 2 : 16;
+		struct event *grown = realloc(ev->items, cap * sizeof(*grown));
+
+		if (!grown)
+			return;
+		ev->items = grown;
+		ev->cap = cap;
+	}
+	e = &ev->items[ev->count++];
+	snprintf(e->digits, sizeof(e->digits), "%s", digits);
+	place_of(before, &e->before);
+	place_of(after, &e->after);
+}
+
+static bool same_record(const struct number *a, const struct number *b)
+{
+	return a->json_len == b->json_len && !memcmp(a->json, b->json, a->json_len);
+}
+
+/* The numbers that left, joined or changed between OLD and FRESH. */
+static void diff_tables(const struct numtab *old, const struct numtab *fresh, struct events *ev)
+{
+	for (size_t i = 0; i < old->count; i++) {
+		const struct number *was = old->order[i], *is;
+
+		if (was && (!(is = numtab_get(fresh, was->digits)) || !same_record(was, is)))
+			add_event(ev, was->digits, was, is);
+	}
+	for (size_t i = 0; i < fresh->count; i++) {
+		const struct number *is = fresh->order[i];
+
+		if (is && !numtab_get(old, is->digits))
+			add_event(ev, is->digits, NULL, is);
+	}
+}
+
+/* Tell the hook (read under the lock into FN, ARG) of EV's events, then
+ * free them.  Called without the lock. */
+static void report(catalog_change_fn fn, void *arg, struct events *ev)
+{
+	for (size_t i = 0; fn && i < ev->count; i++)
+		fn(arg, ev->items[i].digits, &ev->items[i].before, &ev->items[i].after);
+	free(ev->items);
+	*ev = (struct events){ 0 };
 }
 
 static bool is_fresh(const struct catalog *cat)
@@ -165,6 +256,9 @@ int catalog_refresh_if_stale(struct catalog *cat, int64_t deadline)
 {
 	struct listing_query query = { .country = cat->country[0] ? cat->country : NULL, .max = cat->max };
 	struct numtab fresh, old = { 0 };
+	struct events ev = { 0 };
+	catalog_change_fn fn = NULL;
+	void *fn_arg = NULL;
 	uint64_t gen;
 	int64_t started;
 	time_t started_wall;
@@ -191,6 +285,10 @@ int catalog_refresh_if_stale(struct catalog *cat, int64_t deadline)
 			replay_changes(cat, &fresh);
 			old = cat->table;
 			cat->table = fresh;
+			if (cat->on_change && cat->loaded_at)
+				diff_tables(&old, &cat->table, &ev);
+			fn = cat->on_change;
+			fn_arg = cat->on_change_arg;
 			cat->loaded_at = started;
 			cat->loaded_gen = gen;
 			if (started_wall > cat->changed_wall) /* a change replayed may be later */
@@ -200,10 +298,13 @@ int catalog_refresh_if_stale(struct catalog *cat, int64_t deadline)
 		cat->refreshing = false;
 		cat->refresh_err = ret;
 		cat->refresh_seq++;
+		if (ret)
+			cat->refresh_failures++;
 		pthread_cond_broadcast(&cat->refreshed);
 		break;
 	}
 	pthread_mutex_unlock(&cat->lock);
+	report(fn, fn_arg, &ev);
 	numtab_destroy(&old);
 	/* The previous table and the pages' buffers are free now but resident,
 	 * scattered over the fetch threads' arenas: give the free pages back,
@@ -517,6 +618,9 @@ int catalog_patch(struct catalog *cat, const char *digits, const cJSON *patch)
 {
 	const cJSON *status = cJSON_GetObjectItemCaseSensitive(patch, "status");
 	struct number *n, *replacement = NULL;
+	struct events ev = { 0 };
+	catalog_change_fn fn;
+	void *fn_arg;
 	int ret = 0;
 
 	pthread_mutex_lock(&cat->lock);
@@ -534,27 +638,42 @@ int catalog_patch(struct catalog *cat, const char *digits, const cJSON *patch)
 		free(replacement);
 		goto out;
 	}
+	if (cat->on_change)
+		add_event(&ev, digits, n, replacement);
 	if (replacement)
 		numtab_put(&cat->table, replacement); /* cannot fail: the entry exists */
 	else
 		numtab_remove(&cat->table, digits);
 	cat->changed_wall = time(NULL);
 out:
+	fn = cat->on_change;
+	fn_arg = cat->on_change_arg;
 	pthread_mutex_unlock(&cat->lock);
+	report(fn, fn_arg, &ev);
 	return ret;
 }
 
 int catalog_add(struct catalog *cat, struct number *n)
 {
+	struct events ev = { 0 };
+	catalog_change_fn fn;
+	void *fn_arg;
 	int ret;
 
 	pthread_mutex_lock(&cat->lock);
 	ret = note_change(cat, n->digits, n);
+	if (ret == 0 && cat->on_change)
+		add_event(&ev, n->digits, numtab_get(&cat->table, n->digits), n);
 	if (ret == 0)
 		ret = numtab_put(&cat->table, n);
 	if (ret == 0)
 		cat->changed_wall = time(NULL);
+	else
+		ev.count = 0;
+	fn = cat->on_change;
+	fn_arg = cat->on_change_arg;
 	pthread_mutex_unlock(&cat->lock);
+	report(fn, fn_arg, &ev);
 	return ret;
 }
 
@@ -586,4 +705,12 @@ time_t catalog_changed_at(struct catalog *cat)
 	at = cat->changed_wall;
 	pthread_mutex_unlock(&cat->lock);
 	return at;
+}
+
+void catalog_refresh_counts(struct catalog *cat, uint64_t *done, uint64_t *failed)
+{
+	pthread_mutex_lock(&cat->lock);
+	*done = cat->refresh_seq;
+	*failed = cat->refresh_failures;
+	pthread_mutex_unlock(&cat->lock);
 }

@@ -131,6 +131,33 @@ uint64_t catalog_bytes(struct catalog *cat);
 /* Seconds since the listing was fetched (-1: never) and its size. */
 void catalog_stats(struct catalog *cat, long *age_s, size_t *count);
 
+/* Where a number is shown: what decides the directories that list it. */
+struct catalog_place {
+	bool held; /* false: in no directory (released, never held) */
+	enum number_status status;
+	bool unassigned;                /* routed to neither a trunk nor an application */
+	char trunk[ROUTE_ID_MAX + 1];   /* its trunk group, "" when none (or not a valid id) */
+	char country[3];                /* "" when unknown */
+	char account[ROUTE_ID_MAX + 1]; /* the record's account_id, "" when not a valid id */
+};
+
+/* Told that DIGITS changed: it left, joined or moved between directories
+ * (BEFORE and AFTER say where it was and is), or its record changed.
+ * Called outside the catalog's lock, in the thread that made the change
+ * (catalog_patch(), catalog_add(), or a refresh that found the listing
+ * different from the one it replaced; a first listing reports nothing). */
+typedef void (*catalog_change_fn)(void *arg, const char *digits, const struct catalog_place *before,
+				  const struct catalog_place *after);
+
+/* Register FN (NULL: none) to be told of every change; ARG is passed to it.
+ * Set it before the catalog is shared between threads, or clear it when
+ * no change can be in progress. */
+void catalog_set_change_hook(struct catalog *cat, catalog_change_fn fn, void *arg);
+
+/* Listing reads ended since creation (*DONE), and of those the ones that
+ * failed (*FAILED).  Thread-safe; no I/O. */
+void catalog_refresh_counts(struct catalog *cat, uint64_t *done, uint64_t *failed);
+
 /* The wall-clock time of what the catalog shows: when the listing in use was
  * asked for, or when a change made through the mount (catalog_patch(),
  * catalog_add()) last altered it, whichever is later; 0 when no listing is

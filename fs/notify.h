@@ -1,0 +1,31 @@
+/* notify.h — tells the kernel when a number leaves or joins a directory, so
+ * no stale attribute outlives the change: the catalog's change hook turns a
+ * change into the paths it touches, and a thread of its own invalidates
+ * them (libfuse: a notification sent from within an operation can deadlock). */
+#ifndef VOBIZFS_NOTIFY_H
+#define VOBIZFS_NOTIFY_H
+
+#include "catalog.h"
+
+struct fuse;
+struct notifier;
+
+/* Start the thread that invalidates paths of FUSE (which must outlive the
+ * notifier).  Returns NULL when out of memory or threads. */
+struct notifier *notifier_new(struct fuse *fuse);
+
+/* Stop the thread and free N (NULL is fine).  No change may be in progress:
+ * unregister the hook first. */
+void notifier_free(struct notifier *n);
+
+/* A catalog_change_fn (ARG: the notifier): queue every path DIGITS had
+ * before and has after the change, and their directories, then wait until
+ * they are invalidated — at most NOTIFY_WAIT_MS, so a notification the
+ * kernel cannot take at once (it waits on this very operation) delays the
+ * caller, never deadlocks it.  Thread-safe. */
+void notifier_change(void *arg, const char *digits, const struct catalog_place *before,
+		     const struct catalog_place *after);
+
+#define NOTIFY_WAIT_MS 1000
+
+#endif
