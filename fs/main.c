@@ -351,16 +351,17 @@ int main(int argc, char *argv[])
 		goto out_core;
 	if (setup(&fs))
 		goto out_fuse;
-	/* A number leaving or joining a directory is told to the kernel. */
-	if (!(notifier = notifier_new(fuse)))
-		goto out_fuse;
-	catalog_set_change_hook(fs.catalog, notifier_change, notifier);
 	if (fuse_mount(fuse, cmd.mountpoint) != 0)
 		goto out_fuse;
 	if (fuse_daemonize(cmd.foreground) != 0)
 		goto out_unmount;
 	if (!cmd.foreground)
 		log_setup(true, cmd.debug);
+	/* A number leaving or joining a directory is told to the kernel, from a
+	 * thread started after fuse_daemonize() forked. */
+	if (!(notifier = notifier_new(fuse)))
+		goto out_unmount;
+	catalog_set_change_hook(fs.catalog, notifier_change, notifier);
 	if (fuse_set_signal_handlers(fuse_get_session(fuse)) != 0)
 		goto out_unmount;
 	/* libfuse treats SIGHUP as "exit"; for a network filesystem it means

@@ -32,6 +32,7 @@ struct notifier {
 	size_t count, cap;
 	uint64_t queued;    /* paths ever queued */
 	uint64_t delivered; /* of those, invalidated (or found not cached) */
+	bool stalled;       /* a wait timed out: until the queue drains, nobody waits */
 	bool stop;
 };
 
@@ -59,6 +60,8 @@ static void *notifier_main(void *arg)
 		free(batch);
 		pthread_mutex_lock(&n->lock);
 		n->delivered += count;
+		if (!n->count)
+			n->stalled = false;
 		pthread_cond_broadcast(&n->done);
 	}
 	pthread_mutex_unlock(&n->lock);
@@ -115,7 +118,8 @@ static void add_path(struct paths *p, const char *dir, const char *group, const 
 	if (p->count == sizeof(p->at) / sizeof(p->at[0]))
 		return;
 	if (group)
-		snprintf(p->at[p->count++], NOTIFY_PATH_MAX, "/%s/%s%s%s", dir, group, name ? "/" : "", name ? name : "");
+		snprintf(p->at[p->count++], NOTIFY_PATH_MAX, "/%s/%s%s%s", dir, group, name ? "/" : "",
+			 name ? name : "");
 	else
 		snprintf(p->at[p->count++], NOTIFY_PATH_MAX, "/%s%s%s", dir, name ? "/" : "", name ? name : "");
 }
@@ -194,9 +198,9 @@ void notifier_change(void *arg, const char *digits, const struct catalog_place *
 		until.tv_sec++;
 		until.tv_nsec -= 1000000000;
 	}
-	while (n->delivered < target)
+	while (!n->stalled && n->delivered < target)
 		if (pthread_cond_timedwait(&n->done, &n->lock, &until) == ETIMEDOUT)
-			break;
+			n->stalled = true;
 	pthread_mutex_unlock(&n->lock);
 	free(p);
 }

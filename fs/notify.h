@@ -22,7 +22,8 @@ void notifier_free(struct notifier *n);
  * before and has after the change, and their directories, then wait until
  * they are invalidated — at most NOTIFY_WAIT_MS, so a notification the
  * kernel cannot take at once (it waits on this very operation) delays the
- * caller, never deadlocks it.  Thread-safe. */
+ * caller, never deadlocks it; after such a wait, callers do not wait until
+ * the queue has drained.  Thread-safe. */
 void notifier_change(void *arg, const char *digits, const struct catalog_place *before,
 		     const struct catalog_place *after);
 

@@ -46,6 +46,7 @@ struct dir_snapshot {
 struct open_record {
 	char *json;
 	size_t len;
+	struct stat st; /* the file's attributes at open(), for fstat once it is gone */
 };
 
 /* The block size statfs reports (the files' st_blksize). */
@@ -291,16 +292,14 @@ static int source_of(struct vobizfs *fs, const struct node *node, struct catalog
 	return 0;
 }
 
-static int vfs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
+static int path_stat(struct vobizfs *fs, const char *path, struct stat *st)
 {
-	struct vobizfs *fs = vfs();
 	const struct catalog_filter *filter;
 	struct number_info info;
 	struct catalog *cat;
 	struct node node;
 	int ret;
 
-	(void)fi;
 	if ((ret = resolve(fs, path, &node)))
 		return ret;
 	if (tree_is_dir(node.kind)) {
@@ -315,6 +314,25 @@ static int vfs_getattr(const char *path, struct stat *st, struct fuse_file_info 
 		health_stat(fs, node.digits, st);
 	else
 		number_stat(fs, &info, &node, st);
+	return 0;
+}
+
+static int vfs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
+{
+	struct vobizfs *fs = vfs();
+	const struct open_record *rec;
+	struct node node;
+	int ret = path ? path_stat(fs, path, st) : -ENOENT;
+
+	/* An open file whose number left (released, also through another path:
+	 * notify.c made the kernel ask again; PATH is NULL once this very name
+	 * was removed): its reader still reads the record copied at open(), and
+	 * fstat answers from that copy, with no link left. */
+	if (ret != -ENOENT || !fi || !fi->fh || (path && (resolve(fs, path, &node) || tree_is_dir(node.kind))))
+		return ret;
+	rec = (const struct open_record *)(uintptr_t)fi->fh;
+	*st = rec->st;
+	st->st_nlink = 0;
 	return 0;
 }
 
@@ -560,10 +578,13 @@ static int vfs_open(const char *path, struct fuse_file_info *fi)
 	} else {
 		ret = node_record(fs, &node, &rec->json, &rec->len);
 	}
+	if (!ret && path_stat(fs, path, &rec->st))
+		rec->st = (struct stat){ .st_mode = S_IFREG | 0444, .st_uid = fs->uid, .st_gid = fs->gid };
 	if (ret) {
 		free(rec);
 		return ret;
 	}
+	rec->st.st_size = (off_t)rec->len;
 	fi->fh = (uintptr_t)rec;
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -171,7 +172,7 @@ static void keep(struct health *h, const char *digits, const char *json, size_t 
 	e = malloc(sizeof(*e) + len + 1);
 	if (!e)
 		return; /* not kept: the next read fetches it again */
-	memcpy(e->digits, digits, sizeof(e->digits));
+	snprintf(e->digits, sizeof(e->digits), "%s", digits);
 	e->fetched_ms = now;
 	e->fetched_at = time(NULL);
 	e->len = len;
@@ -326,7 +327,7 @@ int health_read(struct health *h, const char *digits, int64_t deadline, char **j
 		ret = -ENOMEM;
 		goto out;
 	}
-	memcpy(f->digits, digits, sizeof(f->digits));
+	snprintf(f->digits, sizeof(f->digits), "%s", digits); /* DIGITS is shorter than the buffer */
 	f->users = 1;
 	f->next = h->flights;
 	h->flights = f;

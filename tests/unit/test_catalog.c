@@ -1,7 +1,8 @@
 /* test_catalog.c — the catalog against a stand-in account: one listing read
  * per invalidation (however close the refresh follows it), the wall-clock
- * time of what it shows, the records' bytes, and each number's link count
- * (the directories of its views that list it). */
+ * time of what it shows, the records' bytes, each number's link count
+ * (the directories of its views that list it), and the changes its hook is
+ * told of. */
 #include "catalog.h"
 
 #include "api.h"
@@ -165,6 +166,85 @@ static void links_count_the_views_that_list_a_number(void **state)
 	assert_int_equal(links_of(f, digits), 2); /* routed, but under no by-trunk/ name */
 }
 
+struct seen {
+	struct catalog *catalog;
+	size_t count;
+	char digits[8][E164_BUFSIZE];
+	struct catalog_place before[8], after[8];
+};
+
+static void note(void *arg, const char *digits, const struct catalog_place *before, const struct catalog_place *after)
+{
+	struct seen *s = arg;
+
+	/* Outside the lock: the catalog can be asked again from the hook. */
+	(void)catalog_fresh(s->catalog);
+	if (s->count == 8)
+		return;
+	snprintf(s->digits[s->count], E164_BUFSIZE, "%s", digits);
+	s->before[s->count] = *before;
+	s->after[s->count++] = *after;
+}
+
+static const struct catalog_place *seen_after(const struct seen *s, const char *digits, bool after)
+{
+	for (size_t i = 0; i < s->count; i++)
+		if (!strcmp(s->digits[i], digits))
+			return after ? &s->after[i] : &s->before[i];
+	return NULL;
+}
+
+/* A change made through the catalog, or found by a refresh, is told to the
+ * hook with where the number was and is; a first listing tells nothing. */
+static void changes_are_told_to_the_hook(void **state)
+{
+	struct fixture *f = *state;
+	struct seen seen = { .catalog = f->catalog };
+	struct number_info *list;
+	const struct catalog_place *p;
+	cJSON *patch;
+	size_t count;
+
+	catalog_set_change_hook(f->catalog, note, &seen);
+	assert_int_equal(catalog_refresh_if_stale(f->catalog, clock_deadline_in(5)), 0);
+	assert_int_equal(seen.count, 0);
+	assert_int_equal(catalog_list(f->catalog, &(struct catalog_filter){ .status = NUMBER_ACTIVE }, &list, &count),
+			 0);
+	assert_true(count >= 2);
+
+	/* Released through the mount: it leaves every directory. */
+	patch = cJSON_Parse("{\"status\":\"released\"}");
+	assert_int_equal(catalog_patch(f->catalog, list[0].digits, patch), 0);
+	cJSON_Delete(patch);
+	assert_int_equal(seen.count, 1);
+	assert_string_equal(seen.digits[0], list[0].digits);
+	assert_true(seen.before[0].held);
+	assert_int_equal(seen.before[0].status, NUMBER_ACTIVE);
+	assert_false(seen.after[0].held);
+
+	/* Released behind the mount's back, and back in the listing: a refresh
+	 * tells both. */
+	assert_int_equal(fake_account_release(f->account, list[1].digits), 0);
+	seen.count = 0;
+	catalog_invalidate(f->catalog);
+	assert_int_equal(catalog_refresh_if_stale(f->catalog, clock_deadline_in(5)), 0);
+	assert_int_equal(seen.count, 2);
+	assert_non_null(p = seen_after(&seen, list[1].digits, false));
+	assert_true(p->held);
+	assert_false(seen_after(&seen, list[1].digits, true)->held);
+	assert_non_null(p = seen_after(&seen, list[0].digits, true));
+	assert_true(p->held);
+	assert_false(seen_after(&seen, list[0].digits, false)->held);
+	free(list);
+
+	/* Nothing changed: nothing told. */
+	seen.count = 0;
+	catalog_invalidate(f->catalog);
+	assert_int_equal(catalog_refresh_if_stale(f->catalog, clock_deadline_in(5)), 0);
+	assert_int_equal(seen.count, 0);
+	catalog_set_change_hook(f->catalog, NULL, NULL);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -173,6 +253,7 @@ int main(void)
 		T(changed_at_is_the_listing_then_the_last_change),
 		T(bytes_are_the_sum_of_the_record_sizes),
 		T(links_count_the_views_that_list_a_number),
+		T(changes_are_told_to_the_hook),
 	};
 #undef T
 	int failed;
