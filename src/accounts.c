@@ -7,6 +7,7 @@
 
 #include "api.h"
 #include "catalog.h"
+#include "claims.h"
 #include "config.h"
 #include "e164.h"
 #include "errmap.h"
@@ -22,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_IN_FLIGHT 64
 #define SUB_ACCOUNT_PREFIX "SA_"
 
 struct accounts {
@@ -31,9 +31,7 @@ struct accounts {
 	struct catalog *catalog;
 	struct audit *audit;
 
-	pthread_mutex_t lock; /* guards in_flight */
-	pthread_cond_t done;
-	char in_flight[MAX_IN_FLIGHT][E164_BUFSIZE]; /* "" = free slot */
+	struct claims moving; /* one move per number at a time */
 
 	atomic_ulong moved, refused, failed, dry_runs;
 };
@@ -51,7 +49,6 @@ struct move {
 struct accounts *accounts_new(const struct config *cfg, struct api *api, struct catalog *catalog, struct audit *audit)
 {
 	struct accounts *a = calloc(1, sizeof(*a));
-	pthread_condattr_t attr;
 
 	if (!a)
 		return NULL;
@@ -59,11 +56,7 @@ struct accounts *accounts_new(const struct config *cfg, struct api *api, struct 
 	a->api = api;
 	a->catalog = catalog;
 	a->audit = audit;
-	pthread_mutex_init(&a->lock, NULL);
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&a->done, &attr);
-	pthread_condattr_destroy(&attr);
+	claims_init(&a->moving);
 	return a;
 }
 
@@ -71,8 +64,7 @@ void accounts_free(struct accounts *a)
 {
 	if (!a)
 		return;
-	pthread_cond_destroy(&a->done);
-	pthread_mutex_destroy(&a->lock);
+	claims_destroy(&a->moving);
 	free(a);
 }
 
@@ -104,42 +96,6 @@ void accounts_counters(struct accounts *a, struct accounts_counters *out)
 	out->refused = atomic_load(&a->refused);
 	out->failed = atomic_load(&a->failed);
 	out->dry_runs = atomic_load(&a->dry_runs);
-}
-
-static int find_slot(struct accounts *a, const char *digits)
-{
-	for (int i = 0; i < MAX_IN_FLIGHT; i++)
-		if (!strcmp(a->in_flight[i], digits))
-			return i;
-	return -1;
-}
-
-/* Claim DIGITS for this call, waiting while another move of the same number
- * runs (the caller then reads its owner anew).  Returns 0 or -ETIMEDOUT. */
-static int claim(struct accounts *a, const char *digits, int64_t deadline, int *slot)
-{
-	struct timespec ts = { .tv_sec = deadline / 1000, .tv_nsec = (deadline % 1000) * 1000000 };
-	int ret = 0;
-
-	pthread_mutex_lock(&a->lock);
-	while (find_slot(a, digits) >= 0 || (*slot = find_slot(a, "")) < 0) {
-		if (pthread_cond_timedwait(&a->done, &a->lock, &ts) == ETIMEDOUT) {
-			ret = -ETIMEDOUT;
-			break;
-		}
-	}
-	if (ret == 0)
-		snprintf(a->in_flight[*slot], E164_BUFSIZE, "%s", digits);
-	pthread_mutex_unlock(&a->lock);
-	return ret;
-}
-
-static void unclaim(struct accounts *a, int slot)
-{
-	pthread_mutex_lock(&a->lock);
-	a->in_flight[slot][0] = '\0';
-	pthread_cond_broadcast(&a->done);
-	pthread_mutex_unlock(&a->lock);
 }
 
 /* The account that holds DIGITS now, from the listing in memory.  Returns 0,
@@ -306,7 +262,7 @@ int accounts_move(struct accounts *a, const char *digits, const char *account, c
 		return -ENOENT;
 	m.to_main = !strcmp(account, a->cfg->auth_id);
 	m.action = m.to_main ? "unassign-subaccount" : "assign-subaccount";
-	if ((ret = claim(a, digits, deadline, &slot)))
+	if ((ret = claims_take(&a->moving, digits, deadline, &slot)))
 		return ret;
 	if ((ret = owner_of(a, digits, owner)) || !strcmp(owner, account))
 		goto out; /* not held; or already there: nothing to send */
@@ -340,6 +296,6 @@ int accounts_move(struct accounts *a, const char *digits, const char *account, c
 	atomic_fetch_add(ret == 0 ? &a->moved : &a->failed, 1);
 out:
 	cJSON_Delete(details);
-	unclaim(a, slot);
+	claims_release(&a->moving, slot);
 	return ret;
 }

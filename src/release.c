@@ -8,6 +8,7 @@
 #include "api.h"
 #include "budget.h"
 #include "catalog.h"
+#include "claims.h"
 #include "clock.h"
 #include "config.h"
 #include "errmap.h"
@@ -26,7 +27,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_IN_FLIGHT 64
 #define MAX_DOUBTFUL 256
 #define UNSETTLED_FILE "unsettled"
 
@@ -39,9 +39,8 @@ struct releaser {
 	struct budget *budget;
 	struct removal_guard *guard;
 
-	pthread_mutex_t lock; /* guards in_flight and doubtful */
-	pthread_cond_t done;
-	char in_flight[MAX_IN_FLIGHT][E164_BUFSIZE]; /* "" = free slot */
+	struct claims changing; /* one release or cancel per number at a time */
+	pthread_mutex_t lock;   /* guards doubtful */
 	/* Numbers an earlier release of which may still take effect (its answer
 	 * was lost, or a crash cut it off, and the listing still showed them):
 	 * their next release looks at the listing first. */
@@ -57,7 +56,6 @@ struct releaser *releaser_new(const struct config *cfg, struct api *api, struct 
 			      struct state *state)
 {
 	struct releaser *r = calloc(1, sizeof(*r));
-	pthread_condattr_t attr;
 
 	if (!r)
 		return NULL;
@@ -75,10 +73,7 @@ struct releaser *releaser_new(const struct config *cfg, struct api *api, struct 
 		return NULL;
 	}
 	pthread_mutex_init(&r->lock, NULL);
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&r->done, &attr);
-	pthread_condattr_destroy(&attr);
+	claims_init(&r->changing);
 	return r;
 }
 
@@ -86,7 +81,7 @@ void releaser_free(struct releaser *r)
 {
 	if (!r)
 		return;
-	pthread_cond_destroy(&r->done);
+	claims_destroy(&r->changing);
 	pthread_mutex_destroy(&r->lock);
 	removal_guard_free(r->guard);
 	budget_free(r->budget);
@@ -101,42 +96,6 @@ void release_counters(struct releaser *r, struct release_counters *out)
 	out->dry_runs = atomic_load(&r->dry_runs);
 	out->cancelled = atomic_load(&r->cancelled);
 	out->refunds_failed = atomic_load(&r->refunds_failed);
-}
-
-static int find_slot(struct releaser *r, const char *digits)
-{
-	for (int i = 0; i < MAX_IN_FLIGHT; i++)
-		if (!strcmp(r->in_flight[i], digits))
-			return i;
-	return -1;
-}
-
-/* Claim DIGITS for this call, waiting while another call works on the same
- * number (the caller then re-checks the state).  Returns 0 or -ETIMEDOUT. */
-static int claim(struct releaser *r, const char *digits, int64_t deadline, int *slot)
-{
-	struct timespec ts = { .tv_sec = deadline / 1000, .tv_nsec = (deadline % 1000) * 1000000 };
-	int ret = 0;
-
-	pthread_mutex_lock(&r->lock);
-	while (find_slot(r, digits) >= 0 || (*slot = find_slot(r, "")) < 0) {
-		if (pthread_cond_timedwait(&r->done, &r->lock, &ts) == ETIMEDOUT) {
-			ret = -ETIMEDOUT;
-			break;
-		}
-	}
-	if (ret == 0)
-		snprintf(r->in_flight[*slot], E164_BUFSIZE, "%s", digits);
-	pthread_mutex_unlock(&r->lock);
-	return ret;
-}
-
-static void unclaim(struct releaser *r, int slot)
-{
-	pthread_mutex_lock(&r->lock);
-	r->in_flight[slot][0] = '\0';
-	pthread_cond_broadcast(&r->done);
-	pthread_mutex_unlock(&r->lock);
 }
 
 static void audit_result(struct releaser *r, const char *action, const char *digits, const struct caller *caller,
@@ -443,7 +402,7 @@ int release_number(struct releaser *r, const char *digits, const struct caller *
 		return refuse(r, digits, caller, -EPERM, why);
 	if (config_is_protected(r->cfg, digits))
 		return refuse(r, digits, caller, -EPERM, "the number is protected by [release] protect");
-	if ((ret = claim(r, digits, deadline, &slot)))
+	if ((ret = claims_take(&r->changing, digits, deadline, &slot)))
 		return ret;
 	if (catalog_find(r->catalog, digits, &held, &info) < 0) {
 		ret = -ENOENT; /* released meanwhile, perhaps by the call we waited for */
@@ -480,7 +439,7 @@ int release_number(struct releaser *r, const char *digits, const struct caller *
 	if (ret == 0)
 		log_info("released %s (requested by %s, pid %d)", digits, caller->comm, (int)caller->pid);
 out:
-	unclaim(r, slot);
+	claims_release(&r->changing, slot);
 	return ret;
 }
 
@@ -562,7 +521,7 @@ int release_cancel(struct releaser *r, const char *digits, const struct caller *
 		return -EROFS;
 	if (!e164_is_digits(digits))
 		return -ENOENT;
-	if ((ret = claim(r, digits, deadline, &slot)))
+	if ((ret = claims_take(&r->changing, digits, deadline, &slot)))
 		return ret;
 	if (catalog_find(r->catalog, digits, &pending, &info) < 0) {
 		ret = -ENOENT;
@@ -596,6 +555,6 @@ int release_cancel(struct releaser *r, const char *digits, const struct caller *
 			      out.message[0] ? out.message : NULL, details);
 	cJSON_Delete(details);
 out:
-	unclaim(r, slot);
+	claims_release(&r->changing, slot);
 	return ret;
 }
