@@ -126,13 +126,18 @@ void budget_give_back(struct budget *b, const char *digits, int64_t ticket)
 		state_edit(b->state, BUDGET_FILE, give_one, &g);
 }
 
+/* Count the records of the last hour; the file is left as it is (a read
+ * for .status must not write). */
 static int count_recent(struct state_records *recs, void *arg)
 {
 	unsigned *used = arg;
-	int changed = forget_old(recs, state_now_ms());
+	int64_t now = state_now_ms();
 
-	*used = (unsigned)recs->count;
-	return changed;
+	*used = 0;
+	for (size_t i = 0; i < recs->count; i++)
+		if (recs->v[i].when_ms > now - BUDGET_WINDOW_MS && recs->v[i].when_ms <= now + BUDGET_WINDOW_MS)
+			(*used)++;
+	return 0;
 }
 
 int budget_usage(struct budget *b, unsigned *used, unsigned *limit)

@@ -323,21 +323,15 @@ static int look_first(struct releaser *r, const char *digits, int64_t deadline, 
 }
 
 /* The account that owns DIGITS, from its record ("" when unknown). */
-static void owner_of(struct releaser *r, const char *digits, char *owner, size_t len)
+static void owner_of(struct releaser *r, const char *digits, char owner[ROUTE_ID_MAX + 1])
 {
-	const cJSON *id;
-	cJSON *record;
-	size_t json_len;
+	size_t len;
 	char *json;
 
 	owner[0] = '\0';
-	if (catalog_record(r->catalog, digits, &json, &json_len))
+	if (catalog_record(r->catalog, digits, &json, &len))
 		return;
-	record = cJSON_ParseWithLength(json, json_len);
-	id = cJSON_GetObjectItemCaseSensitive(record, "account_id");
-	if (cJSON_IsString(id))
-		snprintf(owner, len, "%s", id->valuestring);
-	cJSON_Delete(record);
+	catalog_record_account(json, len, owner);
 	free(json);
 }
 
@@ -345,9 +339,9 @@ static void owner_of(struct releaser *r, const char *digits, char *owner, size_t
  * (a sub-account's, listed to its main account) would be refused. */
 static int dry_run(struct releaser *r, const char *digits, const struct caller *caller)
 {
-	char owner[128], message[256];
+	char owner[ROUTE_ID_MAX + 1], message[256];
 
-	owner_of(r, digits, owner, sizeof(owner));
+	owner_of(r, digits, owner);
 	atomic_fetch_add(&r->dry_runs, 1);
 	if (owner[0] && strcmp(owner, r->cfg->auth_id)) {
 		log_info("dry run: release of %s would be refused (owned by %s)", digits, owner);
