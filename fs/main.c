@@ -186,6 +186,7 @@ static int setup_config(struct vobizfs *fs, const struct options *o)
  * mounted. */
 static int setup(struct vobizfs *fs)
 {
+	struct catalog_options opt;
 	char err[512];
 	int ret;
 
@@ -202,7 +203,8 @@ static int setup(struct vobizfs *fs)
 		fprintf(stderr, "vobizfs: %s\n", err);
 		return -ENOMEM;
 	}
-	fs->catalog = catalog_new(fs->api, fs->cfg.ttl_s, fs->cfg.parallel, NULL, 0);
+	opt = catalog_options_for(&fs->cfg);
+	fs->catalog = catalog_new(fs->api, &opt);
 	if (!fs->catalog) {
 		fprintf(stderr, "vobizfs: out of memory\n");
 		return -ENOMEM;
@@ -221,7 +223,7 @@ static int setup(struct vobizfs *fs)
 	/* The one line below says what went wrong; the API's own warnings would
 	 * only repeat it (they show with -d). */
 	log_quiet(true);
-	ret = catalog_refresh_if_stale(fs->catalog, clock_deadline_in(fs->cfg.timeout_s));
+	ret = catalog_refresh_if_stale(fs->catalog, true);
 	log_quiet(false);
 	if (ret == 0) {
 		/* Releases a crash cut off are settled from this first listing. */

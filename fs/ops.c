@@ -253,16 +253,17 @@ static void leave_network(struct vobizfs *fs)
 	gate_leave(fs->gate, fuse_get_context()->uid);
 }
 
-/* CAT, read again if it is stale: through the gate, since that may wait. */
+/* CAT, fit to answer from: at once when it is fresh or may be refreshed in
+ * the background; through the gate when a fresh read must be waited for. */
 static int refresh(struct vobizfs *fs, struct catalog *cat)
 {
-	int ret;
+	int ret = catalog_refresh_if_stale(cat, false);
 
-	if (catalog_fresh(cat))
-		return 0;
+	if (ret != -EAGAIN)
+		return ret;
 	if ((ret = enter_network(fs)))
 		return ret;
-	ret = catalog_refresh_if_stale(cat, op_deadline(fs));
+	ret = catalog_refresh_if_stale(cat, true);
 	leave_network(fs);
 	return ret;
 }

@@ -181,7 +181,7 @@ static int api_call(struct api *api, const char *method, const char *url, const 
 	unsigned attempt;
 	int ret;
 
-	*out = (struct api_outcome){ 0 };
+	*out = (struct api_outcome){ .retry_after_ms = -1 };
 	for (attempt = 0;; attempt++) {
 		long delay = backoff_ms(attempt);
 
@@ -207,6 +207,7 @@ static int api_call(struct api *api, const char *method, const char *url, const 
 				delay = resp->retry_after_ms;
 			else if (e.retry_after_ms >= 0)
 				delay = e.retry_after_ms;
+			out->retry_after_ms = resp->retry_after_ms >= 0 ? resp->retry_after_ms : e.retry_after_ms;
 			ret = -EAGAIN;
 		} else if (fate == HTTP_ANSWERED && resp->status < 500) {
 			ret = errmap_http_status(resp->status);
@@ -214,6 +215,7 @@ static int api_call(struct api *api, const char *method, const char *url, const 
 		} else if (fate == HTTP_ANSWERED || fate == HTTP_UNKNOWN) {
 			/* 5xx, reset, timeout: a write may have been acted on. */
 			ret = resp->timed_out ? -ETIMEDOUT : -EIO;
+			out->server_error |= fate == HTTP_ANSWERED;
 			if (kind == CALL_WRITE) {
 				out->unknown = true;
 				break;
@@ -271,7 +273,7 @@ void api_counters(struct api *api, struct api_counters *out)
 }
 
 int api_list_page(struct api *api, const struct listing_query *q, long page, long per_page, int64_t deadline,
-		  struct list_page *out)
+		  struct list_page *out, struct api_outcome *how)
 {
 	const char *search = q->search;
 	struct http_response resp;
@@ -280,6 +282,8 @@ int api_list_page(struct api *api, const struct listing_query *q, long page, lon
 	int ret;
 
 	*out = (struct list_page){ 0 };
+	if (how)
+		*how = (struct api_outcome){ .retry_after_ms = -1 };
 	if (search && !(strspn(search, "0123456789") == strlen(search) && strlen(search) <= E164_MAX_DIGITS))
 		return -EINVAL;
 	if (q->country && !country_code_valid(q->country))
@@ -291,6 +295,8 @@ int api_list_page(struct api *api, const struct listing_query *q, long page, lon
 		snprintf(url, sizeof(url), "%s/api/v1/Account/%s/numbers?page=%ld&per_page=%ld%s%s", api->cfg->base_url,
 			 api->cfg->auth_id, page, per_page, search ? "&search=" : "", search ? search : "");
 	ret = api_call(api, "GET", url, NULL, CALL_READ, deadline, &resp, &outcome);
+	if (how)
+		*how = outcome;
 	if (ret == 0) {
 		ret = apijson_parse_list_page(resp.body, resp.len, out);
 		if (ret == -EIO)

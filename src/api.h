@@ -8,37 +8,51 @@
 
 #include "apijson.h"
 #include "config.h"
-#include "listing.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 
 struct api;
 
+/* Which listing a page belongs to: the account's numbers (narrowed by
+ * SEARCH, digits, when not NULL), or the inventory of COUNTRY (when not
+ * NULL), at most MAX numbers (0: no limit). */
+struct listing_query {
+	const char *search;
+	const char *country;
+	size_t max;
+	size_t expected; /* numbers the last listing held (0: unknown): a hint
+			    for how many pages to ask for at once */
+};
+
 /* Create the API client for CFG, which must outlive it.  Returns NULL with a
  * reason in ERR.  Thread-safe once created. */
 struct api *api_new(const struct config *cfg, char *err, size_t errlen);
 void api_free(struct api *api);
+
+/* What a call learned, for the caller, the audit log and the pace of a
+ * listing. */
+struct api_outcome {
+	long http_status;             /* final status, or 0 when none arrived */
+	bool unknown;                 /* the request may have acted: verify before answering */
+	bool timed_out;               /* the deadline ended it */
+	bool rate_limited;            /* an attempt was answered 429 (and may have acted) */
+	bool server_error;            /* an attempt was answered 5xx */
+	long retry_after_ms;          /* what the last 429 asked to wait (header or body), or -1 */
+	struct release_answer answer; /* the 2xx body, when there was one */
+	char message[256];            /* the API's error message or the transport's reason */
+	unsigned attempts;            /* requests sent for this call, retries included */
+};
 
 /* Fetch one page (PER_PAGE ≤ 100) of the listing Q names: the account's
  * numbers (Q->search, digits, narrows it) or the inventory of Q->country.
  * Returns 0 with OUT filled (free with list_page_free()), or a negative errno
  * once the deadline is spent: -EACCES (refused credentials), -EAGAIN (still
  * rate limited), -ETIMEDOUT, -EIO (server errors, bad bodies, transport),
- * -EINVAL (a query that must not reach a URL). */
+ * -EINVAL (a query that must not reach a URL).  HOW (may be NULL) says what
+ * the attempts met: a 429 (with its Retry-After) or a 5xx. */
 int api_list_page(struct api *api, const struct listing_query *q, long page, long per_page, int64_t deadline,
-		  struct list_page *out);
-
-/* What a state-changing call learned, for the caller and the audit log. */
-struct api_outcome {
-	long http_status;             /* final status, or 0 when none arrived */
-	bool unknown;                 /* the request may have acted: verify before answering */
-	bool timed_out;               /* the deadline ended it */
-	bool rate_limited;            /* an attempt was answered 429 (and may have acted) */
-	struct release_answer answer; /* the 2xx body, when there was one */
-	char message[256];            /* the API's error message or the transport's reason */
-	unsigned attempts;            /* requests sent for this call, retries included */
-};
+		  struct list_page *out, struct api_outcome *how);
 
 /* The methods and answer classes requests are counted by, and the upper
  * bounds (seconds) of the request latency histogram's buckets, ascending;

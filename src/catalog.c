@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <malloc.h>
+#include <stdatomic.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,12 +26,14 @@ struct change {
 struct catalog {
 	struct api *api;
 	int64_t ttl_ms;
-	unsigned parallel;
-	char country[3]; /* "" for the account's numbers, else an inventory */
+	unsigned parallel, parallel_max;
+	int64_t page_ms, listing_ms; /* a page's and a whole listing's time limits */
+	char country[3];             /* "" for the account's numbers, else an inventory */
 	size_t max;
+	atomic_bool stop; /* catalog_free(): a background refresh gives up */
 
-	pthread_mutex_t lock; /* guards everything below */
-	pthread_cond_t refreshed;
+	pthread_mutex_t lock;     /* guards everything below */
+	pthread_cond_t refreshed; /* a refresh ended; a background thread ended */
 	struct numtab table;
 	int64_t loaded_at; /* clock_now_ms() of the listing in use; 0 = none */
 	/* Invalidations are counted, not timed: one in the same millisecond as
@@ -40,6 +43,7 @@ struct catalog {
 	uint64_t loaded_gen;    /* invalidations when the listing in use was asked for */
 	time_t changed_wall;    /* wall clock of the last listing read or change made; 0 = none */
 	bool refreshing;
+	unsigned background;       /* background refresh threads alive */
 	uint64_t refresh_seq;      /* bumped when a refresh ends */
 	int refresh_err;           /* result of the last refresh */
 	uint64_t refresh_failures; /* refreshes that ended in an error */
@@ -62,7 +66,18 @@ struct events {
 	size_t count, cap;
 };
 
-struct catalog *catalog_new(struct api *api, unsigned ttl_s, unsigned parallel, const char *country, size_t max)
+struct catalog_options catalog_options_for(const struct config *cfg)
+{
+	return (struct catalog_options){
+		.ttl_s = cfg->ttl_s,
+		.parallel = cfg->parallel,
+		.parallel_max = cfg->parallel_max,
+		.page_timeout_s = cfg->timeout_s,
+		.listing_timeout_s = cfg->listing_timeout_s,
+	};
+}
+
+struct catalog *catalog_new(struct api *api, const struct catalog_options *opt)
 {
 	struct catalog *cat = calloc(1, sizeof(*cat));
 	pthread_condattr_t attr;
@@ -74,11 +89,15 @@ struct catalog *catalog_new(struct api *api, unsigned ttl_s, unsigned parallel, 
 		return NULL;
 	}
 	cat->api = api;
-	cat->ttl_ms = (int64_t)ttl_s * 1000;
-	cat->parallel = parallel;
-	cat->max = max;
-	if (country)
-		snprintf(cat->country, sizeof(cat->country), "%s", country);
+	cat->ttl_ms = (int64_t)opt->ttl_s * 1000;
+	cat->parallel = opt->parallel;
+	cat->parallel_max = opt->parallel_max;
+	cat->page_ms = (int64_t)opt->page_timeout_s * 1000;
+	cat->listing_ms = (int64_t)opt->listing_timeout_s * 1000;
+	cat->max = opt->max;
+	atomic_init(&cat->stop, false);
+	if (opt->country)
+		snprintf(cat->country, sizeof(cat->country), "%s", opt->country);
 	pthread_mutex_init(&cat->lock, NULL);
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -90,7 +109,7 @@ struct catalog *catalog_new(struct api *api, unsigned ttl_s, unsigned parallel, 
 static void clear_changes(struct catalog *cat)
 {
 	for (size_t i = 0; i < cat->nchanges; i++)
-		free(cat->changes[i].replacement);
+		number_unref(cat->changes[i].replacement);
 	free(cat->changes);
 	cat->changes = NULL;
 	cat->nchanges = 0;
@@ -100,6 +119,12 @@ void catalog_free(struct catalog *cat)
 {
 	if (!cat)
 		return;
+	/* A background refresh ends within one page's time limit. */
+	atomic_store(&cat->stop, true);
+	pthread_mutex_lock(&cat->lock);
+	while (cat->background > 0)
+		pthread_cond_wait(&cat->refreshed, &cat->lock);
+	pthread_mutex_unlock(&cat->lock);
 	clear_changes(cat);
 	numtab_destroy(&cat->table);
 	pthread_cond_destroy(&cat->refreshed);
@@ -152,7 +177,7 @@ static void add_event(struct events *ev, const char *digits, const struct number
 
 static bool same_record(const struct number *a, const struct number *b)
 {
-	return a->json_len == b->json_len && !memcmp(a->json, b->json, a->json_len);
+	return a == b || (a->json_len == b->json_len && !memcmp(a->json, b->json, a->json_len));
 }
 
 /* The numbers that left, joined or changed between OLD and FRESH. */
@@ -182,11 +207,20 @@ static void report(catalog_change_fn fn, void *arg, struct events *ev)
 	*ev = (struct events){ 0 };
 }
 
-static bool is_fresh(const struct catalog *cat)
+/* What a reader of the catalog needs before it may be answered. */
+enum need {
+	NEED_NOTHING,    /* the listing is younger than the TTL */
+	NEED_BACKGROUND, /* older: answer from it, and read it again meanwhile */
+	NEED_FRESH,      /* none, dropped, or the last read failed: wait for one */
+};
+
+static enum need need_of(const struct catalog *cat)
 {
-	if (!cat->loaded_at || cat->loaded_gen != cat->invalidations)
-		return false;
-	return clock_now_ms() - cat->loaded_at < cat->ttl_ms;
+	if (!cat->loaded_at || cat->loaded_gen != cat->invalidations || cat->refresh_err)
+		return NEED_FRESH;
+	if (clock_now_ms() - cat->loaded_at < cat->ttl_ms)
+		return NEED_NOTHING;
+	return cat->ttl_ms == 0 ? NEED_FRESH : NEED_BACKGROUND;
 }
 
 static void replay_changes(struct catalog *cat, struct numtab *fresh)
@@ -202,18 +236,6 @@ static void replay_changes(struct catalog *cat, struct numtab *fresh)
 	clear_changes(cat);
 }
 
-/* Wait for the refresh in progress.  Returns its result, or -ETIMEDOUT. */
-static int join_refresh(struct catalog *cat, int64_t deadline)
-{
-	uint64_t seq = cat->refresh_seq;
-	struct timespec ts = { .tv_sec = deadline / 1000, .tv_nsec = (deadline % 1000) * 1000000 };
-
-	while (cat->refreshing && seq == cat->refresh_seq)
-		if (pthread_cond_timedwait(&cat->refreshed, &cat->lock, &ts) == ETIMEDOUT)
-			return -ETIMEDOUT;
-	return cat->refresh_err;
-}
-
 /* Numbers of the table in use that a shifted listing did not show.  Offset
  * paging skips an item at a page boundary when an earlier one leaves; when
  * the leaving was done through this mount, the table in use still knows the
@@ -222,15 +244,12 @@ static int join_refresh(struct catalog *cat, int64_t deadline)
 static int merge_missing(struct catalog *cat, struct numtab *fresh)
 {
 	for (size_t i = 0; i < cat->table.count; i++) {
-		const struct number *n = cat->table.order[i];
-		struct number *copy;
+		struct number *n = cat->table.order[i];
 
 		if (!n || numtab_get(fresh, n->digits))
 			continue;
-		if (!(copy = number_dup(n)))
-			return -ENOMEM;
-		if (numtab_add(fresh, copy) < 0) {
-			free(copy);
+		if (numtab_add(fresh, number_ref(n)) < 0) {
+			number_unref(n);
 			return -ENOMEM;
 		}
 	}
@@ -252,65 +271,176 @@ static int settle_own_changes(struct numtab *seen, void *arg)
 	return ret;
 }
 
-int catalog_refresh_if_stale(struct catalog *cat, int64_t deadline)
+/* listing_intern_fn: a number whose record did not change is shared with the
+ * table in use, not copied: a refresh then costs little more memory than the
+ * numbers that changed, and the records stay where they were. */
+static struct number *intern_unchanged(void *arg, const struct number *draft)
 {
-	struct listing_query query = { .country = cat->country[0] ? cat->country : NULL, .max = cat->max };
-	struct numtab fresh, old = { 0 };
-	struct events ev = { 0 };
-	catalog_change_fn fn = NULL;
-	void *fn_arg = NULL;
-	uint64_t gen;
-	int64_t started;
-	time_t started_wall;
+	struct catalog *cat = arg;
+	struct number *n;
+
+	pthread_mutex_lock(&cat->lock);
+	n = numtab_get(&cat->table, draft->digits);
+	n = n && same_record(n, draft) ? number_ref(n) : NULL;
+	pthread_mutex_unlock(&cat->lock);
+	return n;
+}
+
+/* What a refresh leaves to do once the lock is released. */
+struct aftermath {
+	struct numtab old; /* the table replaced */
+	struct events ev;  /* the changes it found */
+	catalog_change_fn fn;
+	void *fn_arg;
+	bool trim;
+};
+
+/* Read the listing and put it in use.  Called with the lock held and
+ * cat->refreshing set; returns with the lock held, cat->refreshing cleared
+ * and every waiter woken.  Returns 0 or the listing's negative errno (the
+ * listing in use then stays). */
+static int refresh_locked(struct catalog *cat, struct aftermath *after)
+{
+	struct listing_query query = {
+		.country = cat->country[0] ? cat->country : NULL,
+		.max = cat->max,
+		.expected = cat->table.live,
+	};
+	struct listing_params params = {
+		.parallel = cat->parallel,
+		.parallel_max = cat->parallel_max,
+		.page_ms = cat->page_ms,
+		.deadline = clock_now_ms() + cat->listing_ms,
+		.stop = &cat->stop,
+		.settle = settle_own_changes,
+		.settle_arg = cat,
+		.intern = intern_unchanged,
+		.intern_arg = cat,
+	};
+	int64_t started = clock_now_ms();
+	time_t started_wall = time(NULL);
+	uint64_t gen = cat->invalidations;
+	struct numtab fresh;
+	int ret;
+
+	*after = (struct aftermath){ 0 };
+	pthread_mutex_unlock(&cat->lock);
+	ret = listing_fetch(cat->api, &query, &params, &fresh);
+	pthread_mutex_lock(&cat->lock);
+	if (ret == 0) {
+		replay_changes(cat, &fresh);
+		after->old = cat->table;
+		cat->table = fresh;
+		if (cat->on_change && cat->loaded_at)
+			diff_tables(&after->old, &cat->table, &after->ev);
+		after->fn = cat->on_change;
+		after->fn_arg = cat->on_change_arg;
+		after->trim = true;
+		cat->loaded_at = started;
+		cat->loaded_gen = gen;
+		if (started_wall > cat->changed_wall) /* a change replayed may be later */
+			cat->changed_wall = started_wall;
+	}
+	clear_changes(cat);
+	cat->refreshing = false;
+	cat->refresh_err = ret;
+	cat->refresh_seq++;
+	if (ret)
+		cat->refresh_failures++;
+	pthread_cond_broadcast(&cat->refreshed);
+	return ret;
+}
+
+/* Tell the hook of the changes, free the table replaced, and give the memory
+ * back.  Called without the lock. */
+static void settle_aftermath(struct aftermath *after)
+{
+	report(after->fn, after->fn_arg, &after->ev);
+	numtab_destroy(&after->old);
+	/* The previous table and the pages' buffers are free now but resident,
+	 * scattered over the fetch threads' arenas: give the free pages back,
+	 * or RSS grows at every refresh. */
+	if (after->trim)
+		malloc_trim(0);
+}
+
+static void *refresh_in_background(void *arg)
+{
+	struct catalog *cat = arg;
+	struct aftermath after;
+
+	pthread_mutex_lock(&cat->lock);
+	refresh_locked(cat, &after);
+	pthread_mutex_unlock(&cat->lock);
+	settle_aftermath(&after);
+	pthread_mutex_lock(&cat->lock);
+	cat->background--;
+	pthread_cond_broadcast(&cat->refreshed);
+	pthread_mutex_unlock(&cat->lock);
+	return NULL;
+}
+
+/* Start reading the listing in a thread of its own.  Called with the lock
+ * held; a thread that cannot be started leaves it to the next reader. */
+static void start_background(struct catalog *cat)
+{
+	pthread_attr_t attr;
+	pthread_t thread;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	cat->refreshing = true;
+	cat->background++;
+	if (pthread_create(&thread, &attr, refresh_in_background, cat)) {
+		cat->refreshing = false;
+		cat->background--;
+	}
+	pthread_attr_destroy(&attr);
+}
+
+int catalog_refresh_if_stale(struct catalog *cat, bool may_wait)
+{
+	struct aftermath after = { 0 };
+	bool refreshed = false;
+	uint64_t drops;
 	int ret = 0;
 
 	pthread_mutex_lock(&cat->lock);
-	while (!is_fresh(cat)) {
-		if (cat->refreshing) {
-			/* Whatever the refresh in flight brings is fresh enough. */
-			ret = join_refresh(cat, deadline);
+	drops = cat->invalidations;
+	for (;;) {
+		enum need need = need_of(cat);
+
+		if (need == NEED_NOTHING)
+			break;
+		if (need == NEED_BACKGROUND) {
+			if (!cat->refreshing && !atomic_load(&cat->stop))
+				start_background(cat);
 			break;
 		}
-		cat->refreshing = true;
-		query.expected = cat->table.live;
-		started = clock_now_ms();
-		started_wall = time(NULL);
-		gen = cat->invalidations;
-		pthread_mutex_unlock(&cat->lock);
-
-		ret = listing_fetch(cat->api, &query, cat->parallel, deadline, settle_own_changes, cat, &fresh);
-
-		pthread_mutex_lock(&cat->lock);
-		if (ret == 0) {
-			replay_changes(cat, &fresh);
-			old = cat->table;
-			cat->table = fresh;
-			if (cat->on_change && cat->loaded_at)
-				diff_tables(&old, &cat->table, &ev);
-			fn = cat->on_change;
-			fn_arg = cat->on_change_arg;
-			cat->loaded_at = started;
-			cat->loaded_gen = gen;
-			if (started_wall > cat->changed_wall) /* a change replayed may be later */
-				cat->changed_wall = started_wall;
+		if (!may_wait) {
+			ret = -EAGAIN;
+			break;
 		}
-		clear_changes(cat);
-		cat->refreshing = false;
-		cat->refresh_err = ret;
-		cat->refresh_seq++;
-		if (ret)
-			cat->refresh_failures++;
-		pthread_cond_broadcast(&cat->refreshed);
+		if (cat->refreshing) {
+			uint64_t seq = cat->refresh_seq;
+
+			/* Join it: a listing read ends (pages are time-limited). */
+			while (cat->refreshing && seq == cat->refresh_seq)
+				pthread_cond_wait(&cat->refreshed, &cat->lock);
+			/* Whatever it brought is fresh enough, unless it was
+			 * asked for before a drop this caller has seen. */
+			if ((ret = cat->refresh_err) || cat->loaded_gen >= drops)
+				break;
+			continue;
+		}
+		cat->refreshing = true;
+		ret = refresh_locked(cat, &after);
+		refreshed = true;
 		break;
 	}
 	pthread_mutex_unlock(&cat->lock);
-	report(fn, fn_arg, &ev);
-	numtab_destroy(&old);
-	/* The previous table and the pages' buffers are free now but resident,
-	 * scattered over the fetch threads' arenas: give the free pages back,
-	 * or RSS doubles at the first refresh. */
-	if (ret == 0)
-		malloc_trim(0);
+	if (refreshed)
+		settle_aftermath(&after);
 	return ret;
 }
 
@@ -319,7 +449,7 @@ bool catalog_fresh(struct catalog *cat)
 	bool fresh;
 
 	pthread_mutex_lock(&cat->lock);
-	fresh = is_fresh(cat);
+	fresh = need_of(cat) == NEED_NOTHING;
 	pthread_mutex_unlock(&cat->lock);
 	return fresh;
 }
@@ -596,7 +726,7 @@ int catalog_groups(struct catalog *cat, enum catalog_view view, char ***out)
 
 /* Remember a change made while a refresh is in flight (see struct change).
  * REPLACEMENT NULL: the number left.  Called with the lock held. */
-static int note_change(struct catalog *cat, const char *digits, const struct number *replacement)
+static int note_change(struct catalog *cat, const char *digits, struct number *replacement)
 {
 	struct change *grown;
 
@@ -607,7 +737,7 @@ static int note_change(struct catalog *cat, const char *digits, const struct num
 		return -ENOMEM;
 	cat->changes = grown;
 	grown[cat->nchanges].replacement = NULL;
-	if (replacement && !(grown[cat->nchanges].replacement = number_dup(replacement)))
+	if (replacement && !(grown[cat->nchanges].replacement = number_ref(replacement)))
 		return -ENOMEM;
 	snprintf(grown[cat->nchanges].digits, E164_BUFSIZE, "%s", digits);
 	cat->nchanges++;
@@ -635,7 +765,7 @@ int catalog_patch(struct catalog *cat, const char *digits, const cJSON *patch)
 		goto out;
 	}
 	if ((ret = note_change(cat, digits, replacement))) {
-		free(replacement);
+		number_unref(replacement);
 		goto out;
 	}
 	if (cat->on_change)
@@ -687,6 +817,16 @@ uint64_t catalog_bytes(struct catalog *cat)
 			bytes += cat->table.order[i]->json_len;
 	pthread_mutex_unlock(&cat->lock);
 	return bytes;
+}
+
+bool catalog_refreshing(struct catalog *cat)
+{
+	bool refreshing;
+
+	pthread_mutex_lock(&cat->lock);
+	refreshing = cat->refreshing;
+	pthread_mutex_unlock(&cat->lock);
+	return refreshing;
 }
 
 void catalog_stats(struct catalog *cat, long *age_s, size_t *count)

@@ -1,10 +1,13 @@
 /* catalog.h — the numbers catalog: the account's listing held in memory
  * (DESIGN §4), so getattr, lookup, read and xattrs never wait on the API.
  * One lock, held only for memory work; never across a network call.  A
- * refresh is single-flight: concurrent callers wait for the one in progress. */
+ * refresh is single-flight, and once a listing is held it is read again in
+ * the background (stale-while-revalidate): readers wait only for the first
+ * listing, after a drop, or after a refresh failed. */
 #ifndef VOBIZFS_CATALOG_H
 #define VOBIZFS_CATALOG_H
 
+#include "config.h"
 #include "number.h"
 
 #include <stdbool.h>
@@ -52,21 +55,41 @@ struct number_facts {
 	double monthly_fee;
 };
 
-/* A catalog over API, trusting a listing for TTL_S seconds, fetching at most
- * PARALLEL pages at once.  COUNTRY NULL: the account's numbers; otherwise
- * the inventory of that country, at most MAX numbers.  Returns NULL when out
- * of memory. */
-struct catalog *catalog_new(struct api *api, unsigned ttl_s, unsigned parallel, const char *country, size_t max);
+struct catalog_options {
+	unsigned ttl_s;             /* a listing is trusted this long; 0: read at every refresh */
+	unsigned parallel;          /* pages asked for at once, at first */
+	unsigned parallel_max;      /* the most that may grow to (listing.h) */
+	unsigned page_timeout_s;    /* a page not answered within this fails a listing */
+	unsigned listing_timeout_s; /* the longest a whole listing may take */
+	const char *country;        /* NULL: the account's numbers; else that inventory */
+	size_t max;                 /* numbers at most (0: no limit) */
+};
+
+/* The options CFG sets for the account's numbers (country NULL, no max). */
+struct catalog_options catalog_options_for(const struct config *cfg);
+
+/* A catalog over API with the options OPT (copied).  Returns NULL when out of
+ * memory. */
+struct catalog *catalog_new(struct api *api, const struct catalog_options *opt);
+
+/* Free CAT; a background refresh is stopped and waited for first (at most
+ * one page's time limit). */
 void catalog_free(struct catalog *cat);
 
-/* Make sure the listing is younger than the TTL and not invalidated,
- * fetching it if not (or joining the fetch in progress).  Returns 0 or the
- * listing's negative errno; on failure the previous listing stays in use.
+/* Make the listing fit to answer from.  Returns 0 at once when it is younger
+ * than the TTL, or older but not dropped and its last read did not fail:
+ * then one refresh is started in the background (unless one runs), and the
+ * listing held answers meanwhile.  Otherwise (no listing yet, dropped by
+ * catalog_invalidate(), the last refresh failed, or TTL 0): with MAY_WAIT
+ * false, returns -EAGAIN; with MAY_WAIT true, reads the listing (or joins
+ * the read in progress, reading again if that one was asked for before the
+ * drop) and returns 0 or its negative errno; on failure the previous listing
+ * stays in use.  A wait is bounded by the listing's own limits.
  * Thread-safe; the only catalog call that does network I/O. */
-int catalog_refresh_if_stale(struct catalog *cat, int64_t deadline);
+int catalog_refresh_if_stale(struct catalog *cat, bool may_wait);
 
-/* True when the listing is younger than the TTL and not invalidated: a
- * catalog_refresh_if_stale() would return at once.  Thread-safe. */
+/* True when the listing is younger than the TTL and not invalidated.
+ * Thread-safe. */
 bool catalog_fresh(struct catalog *cat);
 
 /* Forget the listing held (memory is returned): the next
@@ -77,8 +100,9 @@ void catalog_drop(struct catalog *cat);
 /* True once a listing has been read (whether or not it is still fresh). */
 bool catalog_loaded(struct catalog *cat);
 
-/* Drop trust in the listing: the next catalog_refresh_if_stale() fetches it
- * again (touch on the directory, SIGHUP).  Thread-safe. */
+/* Drop trust in the listing: the next catalog_refresh_if_stale() waits for
+ * a listing asked for after this call (touch on the directory, SIGHUP).
+ * Thread-safe. */
 void catalog_invalidate(struct catalog *cat);
 
 /* Copy the info of DIGITS into OUT if it passes FILTER.  Returns 0 or
@@ -127,6 +151,10 @@ void catalog_record_account(const char *json, size_t len, char out[ROUTE_ID_MAX 
 /* Bytes of the records of the numbers held (whatever their status): the
  * sum of their number_info sizes.  Thread-safe; no I/O; walks the table. */
 uint64_t catalog_bytes(struct catalog *cat);
+
+/* True while a listing read is in progress (in the background or waited
+ * for).  Thread-safe. */
+bool catalog_refreshing(struct catalog *cat);
 
 /* Seconds since the listing was fetched (-1: never) and its size. */
 void catalog_stats(struct catalog *cat, long *age_s, size_t *count);

@@ -21,7 +21,9 @@ struct config {
 	enum api_dialect dialect;
 	unsigned timeout_s; /* deadline of one filesystem operation */
 	char *ca_file;
-	unsigned parallel;
+	unsigned parallel;          /* listing pages asked for at once, at first */
+	unsigned parallel_max;      /* the most that grows to (at least parallel) */
+	unsigned listing_timeout_s; /* the longest one listing read may take */
 
 	unsigned ttl_s;
 

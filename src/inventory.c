@@ -83,7 +83,11 @@ struct catalog *inventory_country(struct inventory *inv, const char *cc)
 		if (!strcmp(inv->countries[i].cc, cc))
 			break;
 	if (i == inv->count && i < MAX_COUNTRIES) {
-		cat = catalog_new(inv->api, inv->cfg->ttl_s, inv->cfg->parallel, cc, inv->cfg->inventory_max);
+		struct catalog_options opt = catalog_options_for(inv->cfg);
+
+		opt.country = cc;
+		opt.max = inv->cfg->inventory_max;
+		cat = catalog_new(inv->api, &opt);
 		if (cat) {
 			memcpy(inv->countries[i].cc, cc, 3);
 			inv->countries[inv->count++].catalog = cat;

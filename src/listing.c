@@ -2,137 +2,194 @@
  * consistency.  Offset pagination shifts when numbers come or go mid-read;
  * a changed "total", a page of the wrong size or a number seen twice is how
  * we notice, and we start over.  What the API claims is bounded before it is
- * used, and sizes nothing: pages are read in windows and copied out as they
- * arrive, so memory follows what arrived, and time the deadline. */
+ * used, and sizes nothing.
+ *
+ * Worker threads ask for pages as fast as the pace allows (pace.h); the
+ * calling thread collects them in page order as they arrive, copies their
+ * numbers into the table (in one thread, so the table is packed in memory)
+ * and frees each page at once.  A page is not asked for until the one
+ * LISTING_LOOKAHEAD windows before it has been collected, so memory follows
+ * the numbers, not the pages. */
 #include "listing.h"
 
-#include "api.h"
 #include "clock.h"
 #include "log.h"
+#include "pace.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#define MAX_THREADS 64
-#define NOT_ASKED 1 /* a page's result before it is asked for (errors are negative) */
+#define COLLECTOR_TICK_MS 250 /* how often a waiting collector looks at the stop flag */
 
-/* One read of the listing, shared by the worker threads.  The calling thread
- * alone judges and collects, between windows, in page order. */
-struct page_fetch {
-	struct api *api;
-	const struct listing_query *q;
-	int64_t deadline;
-	long per_page, total, pages; /* known once page 1 has answered */
-	bool judged;                 /* page 1 has answered: a failure stops the others */
-	long base, last;             /* the window being read: pages base..last */
-	struct list_page *results;   /* results[page - base] */
-	int *errs;                   /* each page's result, or NOT_ASKED */
-	atomic_long next_page;
-	atomic_long end;    /* no page past this one is asked for or used */
-	atomic_bool failed; /* a page of this window failed: ask for no more */
-	bool changed;       /* the pages disagreed: the account changed */
-	char why[160];      /* the first disagreement, for the log */
+/* A page that has arrived and waits to be collected. */
+struct slot {
+	long page; /* 0: empty */
+	int err;
+	struct list_page data;
 };
 
-static long expected_items(const struct page_fetch *f, long page)
+/* One read of the listing, shared by the workers and the collector. */
+struct read {
+	struct api *api;
+	const struct listing_query *q;
+	const struct listing_params *p;
+
+	pthread_mutex_t lock; /* guards everything below */
+	pthread_cond_t wake;  /* a page arrived or was collected, a worker ended */
+	struct pace pace;
+	long per_page, total;
+	bool judged;       /* page 1 has been collected: limit is the listing's */
+	long limit;        /* no page past this one is asked for or used */
+	long next;         /* the next page to ask for */
+	long collected;    /* pages 1..collected have been collected */
+	unsigned inflight; /* requests being answered */
+	unsigned workers;  /* worker threads alive */
+	bool done;         /* ask for nothing more */
+	struct slot *ring; /* ring[page % ring_size] */
+	long ring_size;
+	bool changed; /* the pages disagreed: the account changed */
+	char why[160];
+};
+
+static bool stopped(const struct read *r)
 {
-	long left = f->total - (page - 1) * f->per_page;
-
-	return left < f->per_page ? left : f->per_page;
-}
-
-/* Ask for no page past PAGE. */
-static void end_at(struct page_fetch *f, long page)
-{
-	long end = atomic_load(&f->end);
-
-	while (page < end && !atomic_compare_exchange_weak(&f->end, &end, page))
-		;
+	return r->p->stop && atomic_load(r->p->stop);
 }
 
 /* The read saw the account change; the first reason is kept for the log. */
-static void note_change(struct page_fetch *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note_change(struct read *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-static void note_change(struct page_fetch *f, const char *fmt, ...)
+static void note_change(struct read *r, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (f->changed)
+	if (r->changed)
 		return;
-	f->changed = true;
+	r->changed = true;
 	va_start(ap, fmt);
-	vsnprintf(f->why, sizeof(f->why), fmt, ap);
+	vsnprintf(r->why, sizeof(r->why), fmt, ap);
 	va_end(ap);
 }
 
-static void *fetch_pages(void *arg)
+/* Ask for no page past PAGE.  Called with the lock held. */
+static void end_at(struct read *r, long page)
 {
-	struct page_fetch *f = arg;
-	long page;
+	if (page < r->limit)
+		r->limit = page;
+}
 
-	while (!atomic_load(&f->failed) && (page = atomic_fetch_add(&f->next_page, 1)) <= f->last &&
-	       page <= atomic_load(&f->end)) {
-		struct list_page *r = &f->results[page - f->base];
-		int ret = -ETIMEDOUT;
+static void wait_until(struct read *r, int64_t at_ms)
+{
+	struct timespec ts = { .tv_sec = at_ms / 1000, .tv_nsec = (at_ms % 1000) * 1000000 };
 
-		/* However fast the answers come, none is asked for past the deadline. */
-		if (clock_left_ms(f->deadline) > 0)
-			ret = api_list_page(f->api, f->q, page, f->per_page, f->deadline, r);
-		f->errs[page - f->base] = ret;
-		if (!f->judged)
-			continue; /* maybe past the end: page 1 will tell */
-		if (ret)
-			atomic_store(&f->failed, true);
-		else if (r->count + r->skipped == 0 && expected_items(f, page) > 0)
-			end_at(f, page); /* the listing ended early: later pages hold nothing */
+	pthread_cond_timedwait(&r->wake, &r->lock, &ts);
+}
+
+/* May a worker ask for another page now?  As many in flight as the pace
+ * allows, and none too far ahead of the collector.  Called with the lock
+ * held. */
+static bool may_ask(const struct read *r, int64_t now)
+{
+	long window = pace_window(&r->pace);
+
+	return r->inflight < (unsigned)window && r->next <= r->collected + LISTING_LOOKAHEAD * window &&
+	       now >= r->pace.resume_at;
+}
+
+/* Ask for PAGE: at most page_ms, never past the read's deadline. */
+static int ask(struct read *r, long page, long per_page, struct list_page *data, struct api_outcome *how)
+{
+	int64_t deadline = clock_now_ms() + r->p->page_ms;
+
+	*data = (struct list_page){ 0 };
+	*how = (struct api_outcome){ .retry_after_ms = -1 };
+	if (deadline > r->p->deadline)
+		deadline = r->p->deadline;
+	if (clock_left_ms(deadline) <= 0)
+		return -ETIMEDOUT; /* however fast the answers come, none is asked for late */
+	return api_list_page(r->api, r->q, page, per_page, deadline, data, how);
+}
+
+static void *worker(void *arg)
+{
+	struct read *r = arg;
+
+	pthread_mutex_lock(&r->lock);
+	while (!r->done && !stopped(r) && r->next <= r->limit) {
+		int64_t now = clock_now_ms(), asked;
+		struct api_outcome how;
+		struct list_page data;
+		struct slot *slot;
+		long page, per_page;
+		int ret;
+
+		if (!may_ask(r, now)) {
+			wait_until(r, now < r->pace.resume_at ? r->pace.resume_at : now + COLLECTOR_TICK_MS);
+			continue;
+		}
+		page = r->next++;
+		per_page = r->per_page;
+		r->inflight++;
+		pthread_mutex_unlock(&r->lock);
+
+		asked = clock_now_ms();
+		ret = ask(r, page, per_page, &data, &how);
+		now = clock_now_ms();
+
+		pthread_mutex_lock(&r->lock);
+		r->inflight--;
+		slot = &r->ring[page % r->ring_size];
+		*slot = (struct slot){ .page = page, .err = ret, .data = data };
+		/* Before page 1 is judged, a page may lie past the end: it
+		 * says nothing of the pace, and its failure nothing of the
+		 * read.  After, a failure fails the read (ask for nothing
+		 * more), and an empty page ends it. */
+		if (r->judged && page <= r->limit) {
+			pace_answered(&r->pace, now, now - asked, how.rate_limited || how.server_error,
+				      how.retry_after_ms);
+			if (ret)
+				r->done = true;
+			else if (data.count + data.skipped == 0)
+				end_at(r, page);
+		}
+		pthread_cond_broadcast(&r->wake);
 	}
+	r->workers--;
+	pthread_cond_broadcast(&r->wake);
+	pthread_mutex_unlock(&r->lock);
 	return NULL;
 }
 
-/* Fetch pages FROM..TO into the window on up to PARALLEL threads, this one
- * included. */
-static void fetch_window(struct page_fetch *f, long from, long to, unsigned parallel)
+/* Start workers until there is one for each request the pace allows in
+ * flight, and no more than pages are left to ask for.  Returns 0, or -EAGAIN
+ * when no worker is alive and none could be started.  Called with the lock
+ * held. */
+static int staff(struct read *r)
 {
-	pthread_t threads[MAX_THREADS];
-	unsigned n = 0, wanted = parallel;
+	unsigned want = pace_window(&r->pace);
 
-	f->base = from;
-	f->last = to;
-	for (long p = from; p <= to; p++) {
-		f->results[p - from] = (struct list_page){ 0 };
-		f->errs[p - from] = NOT_ASKED;
+	if (want > r->pace.ceiling)
+		want = r->pace.ceiling;
+	while (!r->done && r->workers < want && (long)(r->workers - r->inflight) < r->limit - r->next + 1) {
+		pthread_attr_t attr;
+		pthread_t thread;
+		int err;
+
+		pthread_attr_init(&attr);
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		err = pthread_create(&thread, &attr, worker, r);
+		pthread_attr_destroy(&attr);
+		if (err)
+			break;
+		r->workers++;
 	}
-	atomic_store(&f->next_page, from);
-	atomic_store(&f->failed, false);
-	if ((long)wanted > to - from + 1)
-		wanted = (unsigned)(to - from + 1);
-	while (n + 1 < wanted && pthread_create(&threads[n], NULL, fetch_pages, f) == 0)
-		n++;
-	fetch_pages(f);
-	while (n > 0)
-		pthread_join(threads[--n], NULL);
-}
-
-static void free_window(struct page_fetch *f)
-{
-	for (long p = f->base; f->results && p <= f->last; p++)
-		list_page_free(&f->results[p - f->base]);
-}
-
-/* The last page of the window that counts. */
-static long window_last(const struct page_fetch *f)
-{
-	long last = f->last < f->pages ? f->last : f->pages;
-	long end = atomic_load(&f->end);
-
-	return last < end ? last : end;
+	return r->workers == 0 && r->next <= r->limit ? -EAGAIN : 0;
 }
 
 static const char *listing_name(const struct listing_query *q, char *buf, size_t len)
@@ -146,200 +203,219 @@ static const char *listing_name(const struct listing_query *q, char *buf, size_t
 	return buf;
 }
 
-/* Page 1 has answered: learn the size of the listing, within bounds.
- * Returns 0, page 1's error, or -EIO for a claim vobizfs refuses. */
-static int judge_first_page(struct page_fetch *f)
+/* Page 1 has arrived: learn the size of the listing, within bounds, and make
+ * room for it in OUT.  Returns 0, or -EIO for a claim vobizfs refuses. */
+static int judge_first_page(struct read *r, const struct list_page *first, struct numtab *out)
 {
-	const struct list_page *first = &f->results[0];
+	long per_page = LISTING_PER_PAGE, pages;
+	size_t hint;
 	char name[96];
 
-	if (f->errs[0])
-		return f->errs[0];
-	listing_name(f->q, name, sizeof(name));
-	f->total = first->total;
-	if (f->total > LISTING_MAX_TOTAL) {
-		log_warn("%s: page 1 claims %ld numbers, more than the %ld a listing may hold; refused", name, f->total,
-			 LISTING_MAX_TOTAL);
+	listing_name(r->q, name, sizeof(name));
+	if (first->total > LISTING_MAX_TOTAL) {
+		log_warn("%s: page 1 claims %ld numbers, more than the %ld a listing may hold; refused", name,
+			 first->total, LISTING_MAX_TOTAL);
 		return -EIO;
 	}
 	/* Honour a server that pages smaller than asked: its pages are what it
-	 * says they are, the first window's included.  But a tiny page for a
+	 * says they are, the first wave's included.  But a tiny page for a
 	 * large listing is a request per number: refused. */
 	if (first->per_page > 0 && first->per_page < LISTING_PER_PAGE)
-		f->per_page = first->per_page;
-	if (f->per_page < LISTING_MIN_PER_PAGE && f->total > f->per_page) {
+		per_page = first->per_page;
+	if (per_page < LISTING_MIN_PER_PAGE && first->total > per_page) {
 		log_warn("%s: the API pages by %ld numbers (%d asked) for %ld; below %ld a page, refused", name,
-			 f->per_page, LISTING_PER_PAGE, f->total, LISTING_MIN_PER_PAGE);
+			 per_page, LISTING_PER_PAGE, first->total, LISTING_MIN_PER_PAGE);
 		return -EIO;
 	}
-	f->pages = f->total == 0 ? 1 : (f->total + f->per_page - 1) / f->per_page;
-	if (f->q->max && f->pages > (long)((f->q->max + (size_t)f->per_page - 1) / (size_t)f->per_page))
-		f->pages = (long)((f->q->max + (size_t)f->per_page - 1) / (size_t)f->per_page);
-	if (f->pages > LISTING_MAX_PAGES) {
+	pages = first->total == 0 ? 1 : (first->total + per_page - 1) / per_page;
+	if (r->q->max && pages > (long)((r->q->max + (size_t)per_page - 1) / (size_t)per_page))
+		pages = (long)((r->q->max + (size_t)per_page - 1) / (size_t)per_page);
+	if (pages > LISTING_MAX_PAGES) {
 		log_warn("%s: %ld numbers by %ld a page would take %ld requests, more than %ld; refused", name,
-			 f->total, f->per_page, f->pages, LISTING_MAX_PAGES);
+			 first->total, per_page, pages, LISTING_MAX_PAGES);
 		return -EIO;
 	}
-	f->judged = true;
+	/* Room for what the last listing held, never for what the API claims. */
+	hint = r->q->expected < (size_t)first->total ? r->q->expected : (size_t)first->total;
+	if (numtab_init(out, hint) < 0)
+		return -ENOMEM;
+	pthread_mutex_lock(&r->lock);
+	r->total = first->total;
+	r->per_page = per_page;
+	r->limit = pages;
+	r->judged = true;
+	pthread_cond_broadcast(&r->wake);
+	pthread_mutex_unlock(&r->lock);
 	return 0;
 }
 
-/* The window has been read: its first failure in page order, or 0 with the
- * disagreements noted.  A page not asked for (another failed) is no read. */
-static int judge_window(struct page_fetch *f)
+/* The number to keep for DRAFT: the interned twin, or a copy made here, in
+ * one thread and in order, which packs the table densely. */
+static struct number *keep(const struct read *r, const struct number *draft)
 {
-	long last = window_last(f);
-	bool hole = false;
+	struct number *twin = r->p->intern ? r->p->intern(r->p->intern_arg, draft) : NULL;
 
-	for (long p = f->base; p <= last; p++) {
-		int ret = f->errs[p - f->base];
-
-		if (ret == NOT_ASKED)
-			hole = true;
-		else if (ret)
-			return ret;
-	}
-	for (long p = f->base; hole && p <= f->last; p++)
-		if (f->errs[p - f->base] < 0)
-			return f->errs[p - f->base]; /* the failure that stopped the window */
-	if (hole)
-		return -EIO;
-	for (long p = f->base; p <= window_last(f); p++) {
-		const struct list_page *r = &f->results[p - f->base];
-		long items = (long)(r->count + r->skipped), due = expected_items(f, p);
-
-		if (r->total != f->total)
-			note_change(f, "page %ld says %ld numbers, page 1 said %ld", p, r->total, f->total);
-		else if (items != due)
-			note_change(f, "page %ld holds %ld numbers, %ld were due", p, items, due);
-		if (items == 0 && due > 0)
-			end_at(f, p); /* the listing ended early: later pages hold nothing */
-	}
-	return 0;
+	return twin ? twin : number_dup(draft);
 }
 
-/* Copy the window's numbers into OUT, in page order.  A number already there
- * means the pages overlap: the account changed.  A page that brings no new
- * number ends the read (a server repeating itself would never end it). */
-static int collect_window(struct page_fetch *f, struct numtab *out)
+/* Check PAGE (not page 1) against page 1 and copy its numbers into OUT.  A
+ * number already there means the pages overlap: the account changed.  A
+ * page that brings no new number ends the read (a server repeating itself
+ * would never end it). */
+static int collect(struct read *r, long page, const struct list_page *data, struct numtab *out)
 {
-	for (long p = f->base; p <= window_last(f); p++) {
-		struct list_page *page = &f->results[p - f->base];
-		size_t added = 0;
+	long items = (long)(data->count + data->skipped), due = r->total - (page - 1) * r->per_page;
+	size_t added = 0;
 
-		for (size_t i = 0; i < page->count; i++) {
-			/* A copy made here, in one thread and in order, packs the
-			 * table densely; the originals sit among the pages' freed
-			 * JSON in the fetch threads' malloc arenas and would pin
-			 * that memory for as long as the table lives. */
-			struct number *copy = number_dup(page->items[i]);
-			int ret;
+	if (due > r->per_page)
+		due = r->per_page;
+	if (page > 1 && data->total != r->total)
+		note_change(r, "page %ld says %ld numbers, page 1 said %ld", page, data->total, r->total);
+	else if (items != due)
+		note_change(r, "page %ld holds %ld numbers, %ld were due", page, items, due);
+	for (size_t i = 0; i < data->count; i++) {
+		struct number *n = keep(r, data->items[i]);
+		int ret;
 
-			if (!copy)
-				return -ENOMEM;
-			ret = numtab_add(out, copy);
-			if (ret == 0) {
-				added++;
-				continue;
-			}
-			free(copy);
-			if (ret != -EEXIST)
-				return ret;
-			note_change(f, "page %ld repeats %s, read before", p, page->items[i]->digits);
+		if (!n)
+			return -ENOMEM;
+		ret = numtab_add(out, n);
+		if (ret == 0) {
+			added++;
+			continue;
 		}
-		if (page->count > 0 && added == 0)
-			end_at(f, p);
+		number_unref(n);
+		if (ret != -EEXIST)
+			return ret;
+		note_change(r, "page %ld repeats %s, read before", page, data->items[i]->digits);
 	}
+	pthread_mutex_lock(&r->lock);
+	if ((items == 0 && due > 0) || (data->count > 0 && added == 0))
+		end_at(r, page); /* the listing ended early: later pages hold nothing */
+	pthread_mutex_unlock(&r->lock);
 	return 0;
+}
+
+/* Wait for the next page in order and take it out of the ring.  Returns 0,
+ * -ECANCELED (stopped), or -EAGAIN (no worker could be started). */
+static int next_page(struct read *r, struct slot *got)
+{
+	struct slot *slot;
+	int ret = 0;
+
+	pthread_mutex_lock(&r->lock);
+	for (;;) {
+		slot = &r->ring[(r->collected + 1) % r->ring_size];
+		if (slot->page == r->collected + 1)
+			break;
+		if (stopped(r)) {
+			ret = -ECANCELED;
+			break;
+		}
+		if ((ret = staff(r)))
+			break;
+		wait_until(r, clock_now_ms() + COLLECTOR_TICK_MS);
+	}
+	if (ret == 0) {
+		*got = *slot;
+		*slot = (struct slot){ 0 };
+	}
+	pthread_mutex_unlock(&r->lock);
+	return ret;
+}
+
+/* Stop the workers, wait for the ones still answering, free what they left. */
+static void finish(struct read *r)
+{
+	pthread_mutex_lock(&r->lock);
+	r->done = true;
+	pthread_cond_broadcast(&r->wake);
+	while (r->workers > 0)
+		pthread_cond_wait(&r->wake, &r->lock);
+	pthread_mutex_unlock(&r->lock);
+	for (long i = 0; i < r->ring_size; i++)
+		list_page_free(&r->ring[i].data);
 }
 
 /* How many pages to ask for together with page 1: as many as the last
- * listing had (up to PARALLEL), so their connections' handshakes overlap
- * with page 1's instead of following it. */
-static long first_wave(const struct listing_query *q, unsigned parallel)
+ * listing had (up to the pace's window), so their connections' handshakes
+ * overlap with page 1's instead of following it. */
+static long first_wave(const struct listing_query *q, unsigned window)
 {
 	size_t expected = q->max && q->expected > q->max ? q->max : q->expected;
 	long wave = (long)((expected + LISTING_PER_PAGE - 1) / LISTING_PER_PAGE);
 
-	return wave < 1 ? 1 : (wave > (long)parallel ? (long)parallel : wave);
-}
-
-/* Room for the table: what the last listing held, or what has arrived, never
- * what the API claims. */
-static size_t table_hint(const struct page_fetch *f)
-{
-	size_t hint = f->q->expected, arrived = 0;
-
-	for (long p = f->base; p <= window_last(f); p++)
-		arrived += f->results[p - f->base].count;
-	if (hint < arrived)
-		hint = arrived;
-	return hint < (size_t)f->total ? hint : (size_t)f->total;
+	return wave < 1 ? 1 : (wave > (long)window ? (long)window : wave);
 }
 
 /* One read of every page.  Returns 0, -ESTALE (the pages disagreed: OUT holds
  * what was seen, WHY says how), or another negative errno (OUT empty). */
-static int read_once(struct api *api, const struct listing_query *q, unsigned parallel, int64_t deadline,
-		     struct numtab *out, char *why, size_t whylen)
+static int read_once(struct api *api, const struct listing_query *q, const struct listing_params *p, struct numtab *out,
+		     char *why, size_t whylen)
 {
-	struct page_fetch f = { .api = api, .q = q, .deadline = deadline, .per_page = LISTING_PER_PAGE };
-	long window, from;
-	int ret;
+	struct read r = { .api = api, .q = q, .p = p, .per_page = LISTING_PER_PAGE, .next = 1 };
+	pthread_condattr_t attr;
+	unsigned max;
+	int ret = 0;
 
 	*out = (struct numtab){ 0 };
-	atomic_init(&f.end, LONG_MAX);
-	parallel = parallel == 0 ? 1 : (parallel > MAX_THREADS ? MAX_THREADS : parallel);
-	window = (long)parallel * LISTING_WINDOW;
-	f.results = calloc((size_t)window, sizeof(*f.results));
-	f.errs = calloc((size_t)window, sizeof(*f.errs));
-	if (!f.results || !f.errs) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	from = first_wave(q, parallel);
-	fetch_window(&f, 1, from, parallel);
-	ret = judge_first_page(&f);
-	if (ret == 0)
-		ret = judge_window(&f);
-	if (ret == 0)
-		ret = numtab_init(out, table_hint(&f));
-	if (ret == 0)
-		ret = collect_window(&f, out);
-	while (ret == 0 && ++from <= f.pages && from <= atomic_load(&f.end)) {
-		free_window(&f);
-		if (clock_left_ms(deadline) <= 0) {
-			ret = -ETIMEDOUT;
+	pace_init(&r.pace, p->parallel, p->parallel_max);
+	max = r.pace.ceiling;
+	r.limit = first_wave(q, pace_window(&r.pace));
+	r.ring_size = (long)max * LISTING_LOOKAHEAD;
+	if (!(r.ring = calloc((size_t)r.ring_size, sizeof(*r.ring))))
+		return -ENOMEM;
+	pthread_mutex_init(&r.lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&r.wake, &attr);
+	pthread_condattr_destroy(&attr);
+
+	while (ret == 0) {
+		struct slot got;
+		bool last;
+
+		if ((ret = next_page(&r, &got)))
 			break;
-		}
-		fetch_window(&f, from, from + window - 1 < f.pages ? from + window - 1 : f.pages, parallel);
-		ret = judge_window(&f);
+		ret = got.err;
+		if (ret == 0 && got.page == 1)
+			ret = judge_first_page(&r, &got.data, out);
 		if (ret == 0)
-			ret = collect_window(&f, out);
-		from = f.last;
+			ret = collect(&r, got.page, &got.data, out);
+		list_page_free(&got.data);
+		pthread_mutex_lock(&r.lock);
+		r.collected = got.page;
+		last = r.collected >= r.limit;
+		pthread_cond_broadcast(&r.wake);
+		pthread_mutex_unlock(&r.lock);
+		if (last)
+			break;
 	}
-	if (ret == 0 && f.changed) {
-		snprintf(why, whylen, "%s", f.why);
+	finish(&r);
+	if (r.pace.halvings)
+		log_info("listing: the API pushed back; %u pages at once after %u halvings", pace_window(&r.pace),
+			 r.pace.halvings);
+	if (ret == 0 && r.changed) {
+		snprintf(why, whylen, "%s", r.why);
 		ret = -ESTALE;
 	}
-out:
-	free_window(&f);
-	free(f.results);
-	free(f.errs);
+	free(r.ring);
+	pthread_cond_destroy(&r.wake);
+	pthread_mutex_destroy(&r.lock);
 	if (ret && ret != -ESTALE)
 		numtab_destroy(out);
 	return ret;
 }
 
-int listing_fetch(struct api *api, const struct listing_query *q, unsigned parallel, int64_t deadline,
-		  listing_settle_fn *settle, void *arg, struct numtab *out)
+int listing_fetch(struct api *api, const struct listing_query *q, const struct listing_params *p, struct numtab *out)
 {
 	char why[160] = "";
 	int ret = -ESTALE;
 
 	for (int attempt = 1; attempt <= LISTING_ATTEMPTS && ret == -ESTALE; attempt++) {
-		ret = read_once(api, q, parallel, deadline, out, why, sizeof(why));
-		if (ret == -ESTALE && settle)
-			ret = settle(out, arg);
+		ret = read_once(api, q, p, out, why, sizeof(why));
+		if (ret == -ESTALE && p->settle)
+			ret = p->settle(out, p->settle_arg);
 		if (ret)
 			numtab_destroy(out);
 		if (ret == -ESTALE && attempt < LISTING_ATTEMPTS)

@@ -1,13 +1,14 @@
 /* listing.h — read the account's whole listing as one consistent snapshot:
- * page 1, then the other pages in parallel, checked against each other. */
+ * page 1, then the other pages in parallel at an adaptive pace (pace.h),
+ * collected in page order as they arrive and checked against each other. */
 #ifndef VOBIZFS_LISTING_H
 #define VOBIZFS_LISTING_H
 
+#include "api.h"
 #include "numtab.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
-
-struct api;
 
 #define LISTING_PER_PAGE 100
 #define LISTING_ATTEMPTS 3 /* reads of a listing that keeps changing */
@@ -22,20 +23,9 @@ struct api;
 #define LISTING_MIN_PER_PAGE 10L
 #define LISTING_MAX_PAGES (LISTING_MAX_TOTAL / LISTING_PER_PAGE)
 
-/* Pages read and held at once, per request in flight: a listing is read in
- * windows of this many pages, copied out and freed before the next. */
-#define LISTING_WINDOW 16
-
-/* Which listing: the account's numbers (narrowed by SEARCH, digits, when not
- * NULL), or the inventory of COUNTRY (when not NULL), at most MAX numbers
- * (0: no limit). */
-struct listing_query {
-	const char *search;
-	const char *country;
-	size_t max;
-	size_t expected; /* numbers the last listing held (0: unknown): a hint
-			    for how many pages to ask for at once */
-};
+/* Pages that may have arrived and wait to be collected, per request allowed
+ * in flight: what bounds a listing's memory besides the table it builds. */
+#define LISTING_LOOKAHEAD 2
 
 /* Called when a read of the listing changed under it, with what was SEEN
  * (every distinct number read; some that shifted between pages may lack).
@@ -43,20 +33,39 @@ struct listing_query {
  * another negative errno to give up. */
 typedef int listing_settle_fn(struct numtab *seen, void *arg);
 
-/* Fetch every page of Q (at most PARALLEL requests at once) into OUT, a
- * table initialised here.  Page 1's claims are bounded first (see
- * LISTING_MAX_TOTAL).  Pages must agree on "total", be full and repeat no
- * number; a read that breaks this (or meets a page that brings no new
- * number, which also ends it) saw the account change: SETTLE (if not NULL)
- * may accept what was seen, else the listing starts over, up to
+/* Called for each number read (DRAFT, valid during the call): a number equal
+ * to it (same digits, same record) with a reference taken for the new table
+ * (number_ref()), or NULL to make a copy.  Lets a refresh share the records
+ * that did not change with the table it replaces. */
+typedef struct number *listing_intern_fn(void *arg, const struct number *draft);
+
+struct listing_params {
+	unsigned parallel;         /* requests in flight at first (0: 1) */
+	unsigned parallel_max;     /* the most the pace may grow to (below parallel: parallel) */
+	int64_t page_ms;           /* a page not answered this long after it was
+				      asked for (retries included) fails the read */
+	int64_t deadline;          /* no request is sent past this (clock_now_ms()) */
+	const atomic_bool *stop;   /* may be NULL; once true, nothing more is
+				      asked and the read fails with -ECANCELED */
+	listing_settle_fn *settle; /* may be NULL */
+	void *settle_arg;
+	listing_intern_fn *intern; /* may be NULL */
+	void *intern_arg;
+};
+
+/* Fetch every page of Q into OUT, a table initialised here.  Page 1's claims
+ * are bounded first (see LISTING_MAX_TOTAL).  Pages must agree on "total",
+ * be full and repeat no number; a read that breaks this (or meets a page
+ * that brings no new number, which also ends it) saw the account change:
+ * P->settle may accept what was seen, else the listing starts over, up to
  * LISTING_ATTEMPTS reads, so no number is duplicated, and none missed unless
  * the account changed outside in a way no answer reveals (SEMANTICS.md).
- * Memory grows only with the numbers that arrive, and no request is sent
- * past DEADLINE.  Returns 0, or a negative errno (OUT is then empty): -EIO
- * also for a refused claim or a listing that kept changing, -ETIMEDOUT when
- * the deadline came first.
+ * Memory grows only with the numbers that arrive: at most
+ * LISTING_LOOKAHEAD × parallel_max pages are held besides OUT.  Returns 0,
+ * or a negative errno (OUT is then empty): -EIO also for a refused claim or
+ * a listing that kept changing, -ETIMEDOUT when a page took longer than
+ * P->page_ms or the deadline came first, -ECANCELED when stopped.
  * Thread-safe; blocks for network I/O. */
-int listing_fetch(struct api *api, const struct listing_query *q, unsigned parallel, int64_t deadline,
-		  listing_settle_fn *settle, void *arg, struct numtab *out);
+int listing_fetch(struct api *api, const struct listing_query *q, const struct listing_params *p, struct numtab *out);
 
 #endif

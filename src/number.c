@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,7 @@ struct number *number_from_item(const cJSON *item)
 		n->status = (uint8_t)number_status_parse(cJSON_IsString(status) ? status->valuestring : NULL);
 		n->has_trunk = has_trunk;
 		n->has_app = has_app;
+		atomic_init(&n->refs, 1);
 		n->trunk_len = (uint8_t)tlen;
 		n->app_len = (uint8_t)alen;
 		n->purchased_at = field_time(item, "purchased_at");
@@ -131,9 +133,23 @@ struct number *number_dup(const struct number *n)
 {
 	struct number *copy = malloc(number_size(n));
 
-	if (copy)
+	if (copy) {
 		memcpy(copy, n, number_size(n));
+		atomic_init(&copy->refs, 1);
+	}
 	return copy;
+}
+
+struct number *number_ref(struct number *n)
+{
+	atomic_fetch_add_explicit(&n->refs, 1, memory_order_relaxed);
+	return n;
+}
+
+void number_unref(struct number *n)
+{
+	if (n && atomic_fetch_sub_explicit(&n->refs, 1, memory_order_acq_rel) == 1)
+		free(n);
 }
 
 const char *number_trunk(const struct number *n)

@@ -25,17 +25,18 @@ enum number_status {
 
 struct number {
 	char digits[E164_BUFSIZE];
-	char country[3];     /* ISO 3166 alpha-2, or "" */
-	uint8_t status;      /* enum number_status */
-	bool has_trunk;      /* trunk_group_id is not null */
-	bool has_app;        /* application_id is not null */
-	uint8_t trunk_len;   /* bytes of the trunk id kept after json, 0 if not a valid id */
-	uint8_t app_len;     /* likewise for the application id */
-	time_t purchased_at; /* st_mtime; 0 when the record has none */
-	time_t updated_at;   /* st_ctime */
-	uint32_t json_len;   /* bytes in json, including the final newline */
-	char json[];         /* pretty JSON ending in '\n', NUL, then the trunk
-				id and the application id, each NUL-terminated */
+	char country[3];       /* ISO 3166 alpha-2, or "" */
+	uint8_t status;        /* enum number_status */
+	bool has_trunk;        /* trunk_group_id is not null */
+	bool has_app;          /* application_id is not null */
+	uint8_t trunk_len;     /* bytes of the trunk id kept after json, 0 if not a valid id */
+	uint8_t app_len;       /* likewise for the application id */
+	_Atomic uint32_t refs; /* number_ref()/number_unref(); 1 when made */
+	time_t purchased_at;   /* st_mtime; 0 when the record has none */
+	time_t updated_at;     /* st_ctime */
+	uint32_t json_len;     /* bytes in json, including the final newline */
+	char json[];           /* pretty JSON ending in '\n', NUL, then the trunk
+				  id and the application id, each NUL-terminated */
 };
 
 /* Build a number from one item of a listing (or of the inventory).  The
@@ -60,6 +61,12 @@ size_t number_size(const struct number *n);
 
 /* A malloc'd copy of N (free with free()), or NULL when out of memory. */
 struct number *number_dup(const struct number *n);
+
+/* Take a reference to N (shared by two tables).  Returns N. */
+struct number *number_ref(struct number *n);
+
+/* Drop a reference to N (may be NULL): freed with the last one. */
+void number_unref(struct number *n);
 
 /* The trunk group id and the application id, "" when absent or not a valid
  * id.  The strings live inside N. */

@@ -59,7 +59,7 @@ int numtab_init(struct numtab *t, size_t expected)
 void numtab_destroy(struct numtab *t)
 {
 	for (size_t i = 0; i < t->count; i++)
-		free(t->order[i]);
+		number_unref(t->order[i]);
 	free(t->order);
 	free(t->index);
 	*t = (struct numtab){ 0 };
@@ -95,7 +95,7 @@ int numtab_put(struct numtab *t, struct number *n)
 
 	if (!t->index[slot])
 		return numtab_add(t, n);
-	free(t->order[t->index[slot] - 1]);
+	number_unref(t->order[t->index[slot] - 1]);
 	t->order[t->index[slot] - 1] = n;
 	return 0;
 }
@@ -119,7 +119,7 @@ int numtab_remove(struct numtab *t, const char *digits)
 	hole = find_slot(t, digits);
 	if (!t->index[hole])
 		return -ENOENT;
-	free(t->order[t->index[hole] - 1]);
+	number_unref(t->order[t->index[hole] - 1]);
 	t->order[t->index[hole] - 1] = NULL;
 	t->index[hole] = 0;
 	t->live--;

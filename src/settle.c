@@ -33,12 +33,18 @@ int64_t settle_deadline(unsigned timeout_s, int64_t deadline)
 static int look_up(struct api *api, const struct listing_query *q, unsigned parallel, const char *digits,
 		   const char *witness, int64_t deadline, struct number **found, bool *witness_seen)
 {
+	struct listing_params params = {
+		.parallel = parallel,
+		.parallel_max = parallel,
+		.page_ms = clock_left_ms(deadline),
+		.deadline = deadline,
+	};
 	const struct number *n;
 	struct numtab seen;
 	int ret;
 
 	*found = NULL;
-	if ((ret = listing_fetch(api, q, parallel, deadline, NULL, NULL, &seen)))
+	if ((ret = listing_fetch(api, q, &params, &seen)))
 		return ret;
 	n = numtab_get(&seen, digits);
 	if (n && !(*found = number_dup(n)))
@@ -81,6 +87,6 @@ int settle_observe(struct api *api, struct catalog *catalog, unsigned parallel, 
 	if (ret)
 		return ret;
 	ret = n ? n->status : NUMBER_RELEASED;
-	free(n);
+	number_unref(n);
 	return ret;
 }

@@ -107,6 +107,7 @@ char *status_render(const struct status_sources *src, size_t *len)
 	    !(age < 0 ? cJSON_AddNullToObject(listing, "age_seconds")
 		      : cJSON_AddNumberToObject(listing, "age_seconds", (double)age)) ||
 	    !cJSON_AddNumberToObject(listing, "ttl_seconds", cfg->ttl_s) ||
+	    !cJSON_AddBoolToObject(listing, "refreshing", catalog_refreshing(src->catalog)) ||
 	    !add_counters(root, src->api, src->releaser, src->gate) || !add_health_and_moves(root, src))
 		goto out;
 	json = cJSON_Print(root);

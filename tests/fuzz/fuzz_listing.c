@@ -27,7 +27,7 @@ static atomic_bool limit_hit;
 /* The server: page P answers with chunk min(P, nchunks).  Past CALL_LIMIT
  * requests it plays the clock and answers as a spent deadline would. */
 int api_list_page(struct api *api, const struct listing_query *q, long page, long per_page, int64_t deadline,
-		  struct list_page *out)
+		  struct list_page *out, struct api_outcome *how)
 {
 	size_t i = page < (long)nchunks ? (size_t)page - 1 : nchunks - 1;
 
@@ -36,6 +36,8 @@ int api_list_page(struct api *api, const struct listing_query *q, long page, lon
 	(void)per_page;
 	(void)deadline;
 	*out = (struct list_page){ 0 };
+	if (how)
+		*how = (struct api_outcome){ .retry_after_ms = -1 };
 	if (page < 1 || per_page < 1 || per_page > LISTING_PER_PAGE)
 		abort(); /* never a request the API would refuse */
 	if (atomic_fetch_add(&calls, 1) >= call_limit) {
@@ -100,13 +102,20 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static void read_listing(bool settle, bool endless, size_t delivered)
 {
 	struct listing_query q = { 0 };
+	struct listing_params p = {
+		.parallel = 1,
+		.parallel_max = 1,
+		.page_ms = INT64_MAX / 4,
+		.deadline = INT64_MAX / 2,
+		.settle = settle ? accept_seen : NULL,
+	};
 	struct numtab table;
 	int ret;
 
-	call_limit = LISTING_ATTEMPTS * ((long)nchunks + 1 + LISTING_WINDOW);
+	call_limit = LISTING_ATTEMPTS * ((long)nchunks + 1 + LISTING_LOOKAHEAD);
 	atomic_store(&calls, 0);
 	atomic_store(&limit_hit, false);
-	ret = listing_fetch(NULL, &q, 1, INT64_MAX, settle ? accept_seen : NULL, NULL, &table);
+	ret = listing_fetch(NULL, &q, &p, &table);
 	if (atomic_load(&limit_hit) && !endless)
 		abort(); /* the read went on past what the server sent */
 	if (ret != 0) {

@@ -197,9 +197,12 @@ static void start(struct fixture *f)
 
 	f->api = api_new(&f->cfg, err, sizeof(err));
 	assert_non_null(f->api);
-	f->catalog = catalog_new(f->api, f->cfg.ttl_s, f->cfg.parallel, NULL, 0);
+	f->catalog = catalog_new(f->api, &(struct catalog_options){ .ttl_s = f->cfg.ttl_s,
+								    .parallel = f->cfg.parallel,
+								    .page_timeout_s = f->cfg.timeout_s,
+								    .listing_timeout_s = 60 });
 	assert_non_null(f->catalog);
-	assert_int_equal(catalog_refresh_if_stale(f->catalog, clock_deadline_in(5)), 0);
+	assert_int_equal(catalog_refresh_if_stale(f->catalog, true), 0);
 	assert_int_equal(audit_open(f->audit_path, &f->audit, err, sizeof(err)), 0);
 	f->accounts = accounts_new(&f->cfg, f->api, f->catalog, f->audit);
 	assert_non_null(f->accounts);

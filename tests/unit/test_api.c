@@ -113,7 +113,7 @@ static void list_page_url_headers_and_body(void **state)
 	struct list_page page;
 
 	script(f, 1, (struct responder_reply[]){ { .status = 200, .body = PAGE_BODY } });
-	assert_int_equal(api_list_page(f->api, &all, 2, 100, clock_deadline_in(5), &page), 0);
+	assert_int_equal(api_list_page(f->api, &all, 2, 100, clock_deadline_in(5), &page, NULL), 0);
 	assert_int_equal(responder_count(f->server), 1);
 	assert_request(f, 0, "GET", "/api/v1/Account/" AUTH_ID "/numbers?page=2&per_page=100");
 	assert_int_equal(page.count, 2);
@@ -132,12 +132,13 @@ static void list_page_search(void **state)
 	struct list_page page;
 
 	script(f, 1, (struct responder_reply[]){ { .status = 200, .body = "{\"items\":[],\"total\":0}" } });
-	assert_int_equal(api_list_page(f->api, &search, 1, 100, clock_deadline_in(5), &page), 0);
+	assert_int_equal(api_list_page(f->api, &search, 1, 100, clock_deadline_in(5), &page, NULL), 0);
 	assert_request(f, 0, "GET", "/api/v1/Account/" AUTH_ID "/numbers?page=1&per_page=100&search=9180");
 	list_page_free(&page);
 	/* A search that is not digits never reaches the server. */
 	for (size_t i = 0; i < sizeof(bad_search) / sizeof(bad_search[0]); i++)
-		assert_int_equal(api_list_page(f->api, &bad_search[i], 1, 100, clock_deadline_in(5), &page), -EINVAL);
+		assert_int_equal(api_list_page(f->api, &bad_search[i], 1, 100, clock_deadline_in(5), &page, NULL),
+				 -EINVAL);
 	assert_int_equal(responder_count(f->server), 1);
 }
 
@@ -155,14 +156,15 @@ static void inventory_page(void **state)
 		   { .status = 200,
 		     .body = "{\"items\":[{\"e164\":\"+919000000001\",\"country\":\"IN\",\"monthly_fee\":300,"
 			     "\"setup_fee\":0,\"currency\":\"INR\"}],\"page\":3,\"per_page\":100,\"total\":250}" } });
-	assert_int_equal(api_list_page(f->api, &india, 3, 100, clock_deadline_in(5), &page), 0);
+	assert_int_equal(api_list_page(f->api, &india, 3, 100, clock_deadline_in(5), &page, NULL), 0);
 	assert_int_equal(responder_count(f->server), 1);
 	assert_request(f, 0, "GET", "/api/v1/Account/" AUTH_ID "/inventory/numbers?country=IN&page=3&per_page=100");
 	assert_int_equal(page.count, 1);
 	assert_string_equal(page.items[0]->digits, "919000000001");
 	list_page_free(&page);
 	for (size_t i = 0; i < sizeof(bad_country) / sizeof(bad_country[0]); i++)
-		assert_int_equal(api_list_page(f->api, &bad_country[i], 1, 100, clock_deadline_in(5), &page), -EINVAL);
+		assert_int_equal(api_list_page(f->api, &bad_country[i], 1, 100, clock_deadline_in(5), &page, NULL),
+				 -EINVAL);
 	assert_int_equal(responder_count(f->server), 1);
 }
 
@@ -176,7 +178,7 @@ static void list_page_retried_after_server_errors(void **state)
 					   { .status = 0 }, /* connection dropped */
 					   { .status = 429, .retry_after = "0" },
 					   { .status = 200, .body = PAGE_BODY } });
-	assert_int_equal(api_list_page(f->api, &all, 2, 100, clock_deadline_in(10), &page), 0);
+	assert_int_equal(api_list_page(f->api, &all, 2, 100, clock_deadline_in(10), &page, NULL), 0);
 	assert_int_equal(responder_count(f->server), 4);
 	assert_int_equal(page.count, 2);
 	list_page_free(&page);
@@ -196,7 +198,7 @@ static void list_page_client_errors_are_final(void **state)
 		   { .status = 401, .body = "{\"error\":{\"code\":401,\"message\":\"Invalid token\"}}" } });
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		f->script[0].status = cases[i].status;
-		assert_int_equal(api_list_page(f->api, &all, 1, 100, clock_deadline_in(5), &page), cases[i].want);
+		assert_int_equal(api_list_page(f->api, &all, 1, 100, clock_deadline_in(5), &page, NULL), cases[i].want);
 		assert_null(page.items);
 		assert_int_equal(responder_count(f->server), i + 1); /* no retry */
 	}
@@ -208,7 +210,7 @@ static void list_page_malformed_body_is_eio(void **state)
 	struct list_page page;
 
 	script(f, 1, (struct responder_reply[]){ { .status = 200, .body = "{\"items\":[" } });
-	assert_int_equal(api_list_page(f->api, &all, 1, 100, clock_deadline_in(5), &page), -EIO);
+	assert_int_equal(api_list_page(f->api, &all, 1, 100, clock_deadline_in(5), &page, NULL), -EIO);
 	assert_int_equal(responder_count(f->server), 1);
 }
 
@@ -220,7 +222,7 @@ static void list_page_gives_up_at_the_deadline(void **state)
 	int64_t start = clock_now_ms(), took;
 
 	script(f, 1, (struct responder_reply[]){ { .status = 503 } });
-	assert_int_equal(api_list_page(f->api, &all, 1, 100, start + 1500, &page), -EIO);
+	assert_int_equal(api_list_page(f->api, &all, 1, 100, start + 1500, &page, NULL), -EIO);
 	took = clock_now_ms() - start;
 	assert_true(took <= 2200);
 	assert_true(responder_count(f->server) >= 2);
@@ -233,7 +235,7 @@ static void list_page_slow_server_times_out(void **state)
 	int64_t start = clock_now_ms();
 
 	script(f, 1, (struct responder_reply[]){ { .status = 200, .body = PAGE_BODY, .delay_ms = 2500 } });
-	assert_int_equal(api_list_page(f->api, &all, 1, 100, start + 800, &page), -ETIMEDOUT);
+	assert_int_equal(api_list_page(f->api, &all, 1, 100, start + 800, &page, NULL), -ETIMEDOUT);
 	assert_true(clock_now_ms() - start <= 1800);
 }
 
@@ -573,7 +575,7 @@ static void unreachable_server_is_not_sent(void **state)
 	script(f, 1, (struct responder_reply[]){ { .status = 204 } });
 	assert_int_equal(api_release(f->api, "919876543210", false, clock_now_ms() + 800, &out), -EIO);
 	assert_false(out.unknown);
-	assert_int_equal(api_list_page(f->api, &all, 1, 100, clock_now_ms() + 500, &page), -EIO);
+	assert_int_equal(api_list_page(f->api, &all, 1, 100, clock_now_ms() + 500, &page, NULL), -EIO);
 	close(fd);
 }
 

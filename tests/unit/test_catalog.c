@@ -50,7 +50,11 @@ static int setup(void **state)
 				  .ttl_s = 3600 };
 	f->cfg.base_url = (char *)fake_account_url(f->account);
 	f->api = api_new(&f->cfg, err, sizeof(err));
-	f->catalog = f->api ? catalog_new(f->api, f->cfg.ttl_s, f->cfg.parallel, NULL, 0) : NULL;
+	f->catalog = f->api ? catalog_new(f->api, &(struct catalog_options){ .ttl_s = f->cfg.ttl_s,
+									     .parallel = f->cfg.parallel,
+									     .page_timeout_s = f->cfg.timeout_s,
+									     .listing_timeout_s = 60 })
+			    : NULL;
 	*state = f;
 	return f->catalog ? 0 : -1;
 }
@@ -77,14 +81,14 @@ static void one_listing_per_invalidation(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_int_equal(catalog_refresh_if_stale(f->catalog, clock_deadline_in(5)), 0);
+	assert_int_equal(catalog_refresh_if_stale(f->catalog, true), 0);
 	assert_int_equal(listings(f), 1);
 	for (size_t round = 1; round <= 50; round++) {
 		catalog_invalidate(f->catalog);
 		assert_false(catalog_fresh(f->catalog));
-		assert_int_equal(catalog_refresh_if_stale(f->catalog, clock_deadline_in(5)), 0);
+		assert_int_equal(catalog_refresh_if_stale(f->catalog, true), 0);
 		assert_true(catalog_fresh(f->catalog));
-		assert_int_equal(catalog_refresh_if_stale(f->catalog, clock_deadline_in(5)), 0);
+		assert_int_equal(catalog_refresh_if_stale(f->catalog, true), 0);
 		assert_int_equal(listings(f), 1 + round);
 	}
 }
@@ -98,7 +102,7 @@ static void changed_at_is_the_listing_then_the_last_change(void **state)
 	time_t before = time(NULL), read_at;
 
 	assert_int_equal(catalog_changed_at(f->catalog), 0);
-	assert_int_equal(catalog_refresh_if_stale(f->catalog, clock_deadline_in(5)), 0);
+	assert_int_equal(catalog_refresh_if_stale(f->catalog, true), 0);
 	read_at = catalog_changed_at(f->catalog);
 	assert_true(read_at >= before && read_at <= time(NULL));
 	/* A change through the mount dates what the catalog shows. */
@@ -123,7 +127,7 @@ static void bytes_are_the_sum_of_the_record_sizes(void **state)
 	size_t count;
 
 	assert_int_equal(catalog_bytes(f->catalog), 0);
-	assert_int_equal(catalog_refresh_if_stale(f->catalog, clock_deadline_in(5)), 0);
+	assert_int_equal(catalog_refresh_if_stale(f->catalog, true), 0);
 	assert_int_equal(catalog_list(f->catalog, &(struct catalog_filter){ .status = NUMBER_ACTIVE }, &list, &count),
 			 0);
 	for (size_t i = 0; i < count; i++)
@@ -149,7 +153,7 @@ static void links_count_the_views_that_list_a_number(void **state)
 	char digits[16];
 	cJSON *patch;
 
-	assert_int_equal(catalog_refresh_if_stale(f->catalog, clock_deadline_in(5)), 0);
+	assert_int_equal(catalog_refresh_if_stale(f->catalog, true), 0);
 	fake_account_digits(0, digits);
 	assert_int_equal(links_of(f, digits), 2); /* no country in the record: numbers/, unassigned/ */
 	patch = cJSON_Parse("{\"country\":\"IN\"}");
@@ -206,7 +210,7 @@ static void changes_are_told_to_the_hook(void **state)
 	size_t count;
 
 	catalog_set_change_hook(f->catalog, note, &seen);
-	assert_int_equal(catalog_refresh_if_stale(f->catalog, clock_deadline_in(5)), 0);
+	assert_int_equal(catalog_refresh_if_stale(f->catalog, true), 0);
 	assert_int_equal(seen.count, 0);
 	assert_int_equal(catalog_list(f->catalog, &(struct catalog_filter){ .status = NUMBER_ACTIVE }, &list, &count),
 			 0);
@@ -227,7 +231,7 @@ static void changes_are_told_to_the_hook(void **state)
 	assert_int_equal(fake_account_release(f->account, list[1].digits), 0);
 	seen.count = 0;
 	catalog_invalidate(f->catalog);
-	assert_int_equal(catalog_refresh_if_stale(f->catalog, clock_deadline_in(5)), 0);
+	assert_int_equal(catalog_refresh_if_stale(f->catalog, true), 0);
 	assert_int_equal(seen.count, 2);
 	assert_non_null(p = seen_after(&seen, list[1].digits, false));
 	assert_true(p->held);
@@ -240,7 +244,7 @@ static void changes_are_told_to_the_hook(void **state)
 	/* Nothing changed: nothing told. */
 	seen.count = 0;
 	catalog_invalidate(f->catalog);
-	assert_int_equal(catalog_refresh_if_stale(f->catalog, clock_deadline_in(5)), 0);
+	assert_int_equal(catalog_refresh_if_stale(f->catalog, true), 0);
 	assert_int_equal(seen.count, 0);
 	catalog_set_change_hook(f->catalog, NULL, NULL);
 }
@@ -249,10 +253,8 @@ int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(one_listing_per_invalidation),
-		T(changed_at_is_the_listing_then_the_last_change),
-		T(bytes_are_the_sum_of_the_record_sizes),
-		T(links_count_the_views_that_list_a_number),
+		T(one_listing_per_invalidation),          T(changed_at_is_the_listing_then_the_last_change),
+		T(bytes_are_the_sum_of_the_record_sizes), T(links_count_the_views_that_list_a_number),
 		T(changes_are_told_to_the_hook),
 	};
 #undef T

@@ -27,6 +27,23 @@
 
 static const struct listing_query all = { 0 };
 
+/* listing_fetch() at a fixed pace of PARALLEL, each page and the whole read
+ * within DEADLINE. */
+static int fetch(struct api *api, const struct listing_query *q, unsigned parallel, int64_t deadline,
+		 listing_settle_fn *settle, void *arg, struct numtab *out)
+{
+	struct listing_params p = {
+		.parallel = parallel,
+		.parallel_max = parallel,
+		.page_ms = clock_left_ms(deadline),
+		.deadline = deadline,
+		.settle = settle,
+		.settle_arg = arg,
+	};
+
+	return listing_fetch(api, q, &p, out);
+}
+
 struct fixture {
 	struct fake_account *account;
 	struct responder *liar; /* instead of the account, for the lying server's tests */
@@ -87,7 +104,7 @@ static void one_page(void **state)
 {
 	struct fixture *f = start(state, 40);
 
-	assert_int_equal(listing_fetch(f->api, &all, 8, clock_deadline_in(10), NULL, NULL, &f->table), 0);
+	assert_int_equal(fetch(f->api, &all, 8, clock_deadline_in(10), NULL, NULL, &f->table), 0);
 	assert_whole(&f->table, 40);
 	assert_int_equal(fake_account_requests(f->account, "GET", NULL), 1);
 	assert_int_equal(fake_account_requests(f->account, "GET", "page=1&per_page=100"), 1);
@@ -97,7 +114,7 @@ static void empty_account(void **state)
 {
 	struct fixture *f = start(state, 0);
 
-	assert_int_equal(listing_fetch(f->api, &all, 8, clock_deadline_in(10), NULL, NULL, &f->table), 0);
+	assert_int_equal(fetch(f->api, &all, 8, clock_deadline_in(10), NULL, NULL, &f->table), 0);
 	assert_int_equal(f->table.live, 0);
 	assert_null(numtab_get(&f->table, "91900000000"));
 }
@@ -106,7 +123,7 @@ static void many_pages_in_parallel(void **state)
 {
 	struct fixture *f = start(state, 1234);
 
-	assert_int_equal(listing_fetch(f->api, &all, 8, clock_deadline_in(20), NULL, NULL, &f->table), 0);
+	assert_int_equal(fetch(f->api, &all, 8, clock_deadline_in(20), NULL, NULL, &f->table), 0);
 	assert_whole(&f->table, 1234);
 	assert_int_equal(fake_account_requests(f->account, "GET", NULL), 13);
 	assert_int_equal(fake_account_requests(f->account, "GET", "page=13&"), 1);
@@ -116,7 +133,7 @@ static void exactly_full_pages(void **state)
 {
 	struct fixture *f = start(state, 300);
 
-	assert_int_equal(listing_fetch(f->api, &all, 1, clock_deadline_in(20), NULL, NULL, &f->table), 0);
+	assert_int_equal(fetch(f->api, &all, 1, clock_deadline_in(20), NULL, NULL, &f->table), 0);
 	assert_whole(&f->table, 300);
 	assert_int_equal(fake_account_requests(f->account, "GET", NULL), 3);
 }
@@ -126,7 +143,7 @@ static void server_pages_smaller_than_asked(void **state)
 	struct fixture *f = start(state, 130);
 
 	fake_account_set_page_cap(f->account, 25);
-	assert_int_equal(listing_fetch(f->api, &all, 4, clock_deadline_in(20), NULL, NULL, &f->table), 0);
+	assert_int_equal(fetch(f->api, &all, 4, clock_deadline_in(20), NULL, NULL, &f->table), 0);
 	assert_whole(&f->table, 130);
 	assert_int_equal(fake_account_requests(f->account, "GET", NULL), 6);
 }
@@ -136,7 +153,7 @@ static void account_changing_once_is_read_again(void **state)
 	struct fixture *f = start(state, 250);
 
 	fake_account_set_churn(f->account, 1);
-	assert_int_equal(listing_fetch(f->api, &all, 4, clock_deadline_in(20), NULL, NULL, &f->table), 0);
+	assert_int_equal(fetch(f->api, &all, 4, clock_deadline_in(20), NULL, NULL, &f->table), 0);
 	assert_whole(&f->table, 251); /* the newcomer too, and no duplicate */
 	assert_true(fake_account_requests(f->account, "GET", "page=1&") >= 2);
 }
@@ -146,7 +163,7 @@ static void account_changing_always_is_eio(void **state)
 	struct fixture *f = start(state, 250);
 
 	fake_account_set_churn(f->account, 100);
-	assert_int_equal(listing_fetch(f->api, &all, 4, clock_deadline_in(20), NULL, NULL, &f->table), -EIO);
+	assert_int_equal(fetch(f->api, &all, 4, clock_deadline_in(20), NULL, NULL, &f->table), -EIO);
 	assert_int_equal(f->table.live, 0);
 	assert_int_equal(fake_account_requests(f->account, "GET", "page=1&"), 3);
 }
@@ -156,9 +173,9 @@ static void search_narrows(void **state)
 	struct fixture *f = start(state, 500);
 
 	/* 91900000012 and 91900000120..129: eleven numbers contain "0012". */
-	assert_int_equal(listing_fetch(f->api, &(struct listing_query){ .search = "0012" }, 4, clock_deadline_in(20),
-				       NULL, NULL, &f->table),
-			 0);
+	assert_int_equal(
+	    fetch(f->api, &(struct listing_query){ .search = "0012" }, 4, clock_deadline_in(20), NULL, NULL, &f->table),
+	    0);
 	assert_int_equal(f->table.live, 11);
 	assert_non_null(numtab_get(&f->table, "91900000012"));
 	assert_non_null(numtab_get(&f->table, "91900000129"));
@@ -171,7 +188,7 @@ static void refused_credentials(void **state)
 	struct fixture *f = start(state, 10);
 
 	fake_account_set_list_failure(f->account, 401);
-	assert_int_equal(listing_fetch(f->api, &all, 4, clock_deadline_in(5), NULL, NULL, &f->table), -EACCES);
+	assert_int_equal(fetch(f->api, &all, 4, clock_deadline_in(5), NULL, NULL, &f->table), -EACCES);
 	assert_int_equal(f->table.live, 0);
 }
 
@@ -191,7 +208,7 @@ static void a_change_the_caller_settles_is_not_read_again(void **state)
 	int calls = 0;
 
 	fake_account_set_churn(f->account, 100);
-	assert_int_equal(listing_fetch(f->api, &all, 4, clock_deadline_in(20), accept_seen, &calls, &f->table), 0);
+	assert_int_equal(fetch(f->api, &all, 4, clock_deadline_in(20), accept_seen, &calls, &f->table), 0);
 	assert_int_equal(calls, 1);
 	assert_true(f->table.live >= 250);
 	assert_int_equal(fake_account_requests(f->account, "GET", "page=1&"), 1);
@@ -203,7 +220,7 @@ static void failing_server_within_the_deadline(void **state)
 	int64_t start_ms = clock_now_ms();
 
 	fake_account_set_list_failure(f->account, 500);
-	assert_int_equal(listing_fetch(f->api, &all, 4, start_ms + 1200, NULL, NULL, &f->table), -EIO);
+	assert_int_equal(fetch(f->api, &all, 4, start_ms + 1200, NULL, NULL, &f->table), -EIO);
 	assert_true(clock_now_ms() - start_ms <= 2000);
 	assert_int_equal(f->table.live, 0);
 }
@@ -286,17 +303,17 @@ static void a_total_past_the_ceiling_is_eio_at_once(void **state)
 	struct fixture *f = start_liar(state, &l);
 	int64_t started = clock_now_ms();
 
-	assert_int_equal(listing_fetch(f->api, &all, 4, clock_deadline_in(5), NULL, NULL, &f->table), -EIO);
+	assert_int_equal(fetch(f->api, &all, 4, clock_deadline_in(5), NULL, NULL, &f->table), -EIO);
 	assert_int_equal(f->table.live, 0);
 	assert_int_equal(atomic_load(&l.requests), 1);
 
 	l.total = 1000000000;
 	l.per_page = 100;
-	assert_int_equal(listing_fetch(f->api, &all, 4, clock_deadline_in(5), NULL, NULL, &f->table), -EIO);
+	assert_int_equal(fetch(f->api, &all, 4, clock_deadline_in(5), NULL, NULL, &f->table), -EIO);
 	assert_int_equal(atomic_load(&l.requests), 2);
 
 	l.total = LISTING_MAX_TOTAL + 1;
-	assert_int_equal(listing_fetch(f->api, &all, 4, clock_deadline_in(5), NULL, NULL, &f->table), -EIO);
+	assert_int_equal(fetch(f->api, &all, 4, clock_deadline_in(5), NULL, NULL, &f->table), -EIO);
 	assert_int_equal(atomic_load(&l.requests), 3);
 	assert_true(clock_now_ms() - started < 2000);
 }
@@ -309,11 +326,11 @@ static void tiny_pages_are_refused_unless_one_holds_all(void **state)
 	struct liar l = { .total = 1000, .per_page = 5, .real = 1000 };
 	struct fixture *f = start_liar(state, &l);
 
-	assert_int_equal(listing_fetch(f->api, &all, 4, clock_deadline_in(5), NULL, NULL, &f->table), -EIO);
+	assert_int_equal(fetch(f->api, &all, 4, clock_deadline_in(5), NULL, NULL, &f->table), -EIO);
 	assert_int_equal(atomic_load(&l.requests), 1);
 
 	l.total = l.real = 4;
-	assert_int_equal(listing_fetch(f->api, &all, 4, clock_deadline_in(5), NULL, NULL, &f->table), 0);
+	assert_int_equal(fetch(f->api, &all, 4, clock_deadline_in(5), NULL, NULL, &f->table), 0);
 	assert_whole(&f->table, 4);
 	numtab_destroy(&f->table);
 
@@ -321,12 +338,12 @@ static void tiny_pages_are_refused_unless_one_holds_all(void **state)
 	l.total = LISTING_MIN_PER_PAGE * LISTING_MAX_PAGES + 1;
 	l.real = 30;
 	atomic_store(&l.requests, 0);
-	assert_int_equal(listing_fetch(f->api, &all, 4, clock_deadline_in(5), NULL, NULL, &f->table), -EIO);
+	assert_int_equal(fetch(f->api, &all, 4, clock_deadline_in(5), NULL, NULL, &f->table), -EIO);
 	assert_int_equal(atomic_load(&l.requests), 1);
 
 	/* The smallest page allowed, for a listing that has it. */
 	l.total = l.real = 95;
-	assert_int_equal(listing_fetch(f->api, &all, 4, clock_deadline_in(5), NULL, NULL, &f->table), 0);
+	assert_int_equal(fetch(f->api, &all, 4, clock_deadline_in(5), NULL, NULL, &f->table), 0);
 	assert_whole(&f->table, 95);
 }
 
@@ -338,11 +355,11 @@ static void pages_that_stop_short_of_the_total_end_the_read(void **state)
 	struct fixture *f = start_liar(state, &l);
 	int64_t started = clock_now_ms();
 
-	assert_int_equal(listing_fetch(f->api, &all, 4, clock_deadline_in(10), NULL, NULL, &f->table), -EIO);
+	assert_int_equal(fetch(f->api, &all, 4, clock_deadline_in(10), NULL, NULL, &f->table), -EIO);
 	assert_int_equal(f->table.live, 0);
 	assert_int_equal(atomic_load(&l.first_pages), LISTING_ATTEMPTS);
-	/* Each read: pages 1..4 (4 empty), and at most the others in flight. */
-	assert_true(atomic_load(&l.requests) <= LISTING_ATTEMPTS * (4 + 4));
+	/* Each read: pages 1..4 (4 empty), and at most a lookahead past them. */
+	assert_true(atomic_load(&l.requests) <= LISTING_ATTEMPTS * (4 + 4 * LISTING_LOOKAHEAD));
 	assert_true(clock_now_ms() - started < 2000);
 }
 
@@ -353,10 +370,10 @@ static void a_server_repeating_itself_ends_the_read(void **state)
 	struct liar l = { .total = 5000000, .real = 100, .repeat = true };
 	struct fixture *f = start_liar(state, &l);
 
-	assert_int_equal(listing_fetch(f->api, &all, 4, clock_deadline_in(10), NULL, NULL, &f->table), -EIO);
+	assert_int_equal(fetch(f->api, &all, 4, clock_deadline_in(10), NULL, NULL, &f->table), -EIO);
 	assert_int_equal(f->table.live, 0);
 	assert_int_equal(atomic_load(&l.first_pages), LISTING_ATTEMPTS);
-	assert_true(atomic_load(&l.requests) <= LISTING_ATTEMPTS * (1 + 4 * LISTING_WINDOW));
+	assert_true(atomic_load(&l.requests) <= LISTING_ATTEMPTS * (2 + 4 * LISTING_LOOKAHEAD));
 }
 
 /* An honest listing too large for the deadline, answered quickly page after
@@ -367,7 +384,7 @@ static void the_deadline_holds_however_quick_the_answers(void **state)
 	struct fixture *f = start_liar(state, &l);
 	int64_t started = clock_now_ms();
 
-	assert_int_equal(listing_fetch(f->api, &all, 4, started + 1000, NULL, NULL, &f->table), -ETIMEDOUT);
+	assert_int_equal(fetch(f->api, &all, 4, started + 1000, NULL, NULL, &f->table), -ETIMEDOUT);
 	assert_int_equal(f->table.live, 0);
 	/* Valgrind's slowness included; the deadline is 1 s. */
 	assert_true(clock_now_ms() - started < 2500);
@@ -381,7 +398,7 @@ static void overlapping_pages_are_read_again(void **state)
 	struct liar l = { .total = 250, .real = 250, .overlaps = 1 };
 	struct fixture *f = start_liar(state, &l);
 
-	assert_int_equal(listing_fetch(f->api, &all, 4, clock_deadline_in(10), NULL, NULL, &f->table), 0);
+	assert_int_equal(fetch(f->api, &all, 4, clock_deadline_in(10), NULL, NULL, &f->table), 0);
 	assert_whole(&f->table, 250);
 	assert_int_equal(atomic_load(&l.first_pages), 2);
 }
@@ -391,7 +408,7 @@ static void pages_that_always_overlap_are_eio(void **state)
 	struct liar l = { .total = 250, .real = 250, .overlaps = -1 };
 	struct fixture *f = start_liar(state, &l);
 
-	assert_int_equal(listing_fetch(f->api, &all, 4, clock_deadline_in(10), NULL, NULL, &f->table), -EIO);
+	assert_int_equal(fetch(f->api, &all, 4, clock_deadline_in(10), NULL, NULL, &f->table), -EIO);
 	assert_int_equal(f->table.live, 0);
 	assert_int_equal(atomic_load(&l.first_pages), LISTING_ATTEMPTS);
 }
@@ -404,7 +421,7 @@ static void an_overlap_the_caller_settles_is_not_read_again(void **state)
 	struct fixture *f = start_liar(state, &l);
 	int calls = 0;
 
-	assert_int_equal(listing_fetch(f->api, &all, 4, clock_deadline_in(10), accept_seen, &calls, &f->table), 0);
+	assert_int_equal(fetch(f->api, &all, 4, clock_deadline_in(10), accept_seen, &calls, &f->table), 0);
 	assert_int_equal(calls, 1);
 	assert_int_equal(f->table.live, 249); /* the one pushed off page 2 was not seen */
 	assert_int_equal(atomic_load(&l.first_pages), 1);
