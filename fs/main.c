@@ -394,6 +394,8 @@ out_unmount:
 	fuse_unmount(fuse);
 out_fuse:
 	if (notifier) {
+		/* A background refresh may be telling the kernel what it found. */
+		catalog_stop(fs.catalog);
 		catalog_set_change_hook(fs.catalog, NULL, NULL);
 		notifier_free(notifier);
 	}

@@ -115,16 +115,21 @@ static void clear_changes(struct catalog *cat)
 	cat->nchanges = 0;
 }
 
-void catalog_free(struct catalog *cat)
+void catalog_stop(struct catalog *cat)
 {
-	if (!cat)
-		return;
 	/* A background refresh ends within one page's time limit. */
 	atomic_store(&cat->stop, true);
 	pthread_mutex_lock(&cat->lock);
 	while (cat->background > 0)
 		pthread_cond_wait(&cat->refreshed, &cat->lock);
 	pthread_mutex_unlock(&cat->lock);
+}
+
+void catalog_free(struct catalog *cat)
+{
+	if (!cat)
+		return;
+	catalog_stop(cat);
 	clear_changes(cat);
 	numtab_destroy(&cat->table);
 	pthread_cond_destroy(&cat->refreshed);

@@ -72,8 +72,12 @@ struct catalog_options catalog_options_for(const struct config *cfg);
  * memory. */
 struct catalog *catalog_new(struct api *api, const struct catalog_options *opt);
 
-/* Free CAT; a background refresh is stopped and waited for first (at most
- * one page's time limit). */
+/* Start no more background refreshes, and wait for the one running to end
+ * (it gives up within one page's time limit) and to have told the change
+ * hook what it found.  Thread-safe. */
+void catalog_stop(struct catalog *cat);
+
+/* Free CAT, after catalog_stop(). */
 void catalog_free(struct catalog *cat);
 
 /* Make the listing fit to answer from.  Returns 0 at once when it is younger
@@ -179,7 +183,8 @@ typedef void (*catalog_change_fn)(void *arg, const char *digits, const struct ca
 
 /* Register FN (NULL: none) to be told of every change; ARG is passed to it.
  * Set it before the catalog is shared between threads, or clear it when
- * no change can be in progress. */
+ * no change can be in progress (no operation runs, and catalog_stop() has
+ * returned). */
 void catalog_set_change_hook(struct catalog *cat, catalog_change_fn fn, void *arg);
 
 /* Listing reads ended since creation (*DONE), and of those the ones that
