@@ -104,9 +104,15 @@ void list_page_free(struct list_page *page)
 	*page = (struct list_page){ 0 };
 }
 
-/* A page's numbers come to about 1 KiB each: a chunk holds 64 of them, and
- * stays below malloc's mmap threshold. */
-#define PAGE_CHUNK (64 * 1024)
+/* The page's arena, sized to hold its numbers in one chunk: rendered with
+ * tabs and newlines, a record takes about 5/4 of its compact text (more
+ * chunks follow if it takes more).  A huge body gets chunks of a MiB. */
+static struct arena *page_arena(size_t body_len)
+{
+	size_t chunk = body_len + body_len / 4 + 4096;
+
+	return arena_new(chunk < (1 << 20) ? chunk : (1 << 20));
+}
 
 /* The page's nodes, and the twin tree when the body holds a NUL, live in the
  * thread's scratch arena, set current for cJSON and reset at the end: no
@@ -138,7 +144,7 @@ int apijson_parse_list_page(const char *body, size_t len, struct list_page *out)
 	if (!cJSON_IsArray(items) || out->total < 0)
 		goto out;
 	ret = -ENOMEM;
-	out->arena = arena_new(PAGE_CHUNK);
+	out->arena = page_arena(len);
 	if (!out->arena)
 		goto out;
 	out->items = arena_alloc(out->arena, ((size_t)cJSON_GetArraySize(items) + 1) * sizeof(*out->items));
