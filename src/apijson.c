@@ -167,6 +167,7 @@ int apijson_parse_list_page(const char *body, size_t len, struct list_page *out)
 		if (nul)
 			out->nul_items++;
 	}
+	out->items[out->count] = NULL; /* a NULL after the last, as ever */
 	ret = 0;
 out:
 	jsonmem_use(previous);
