@@ -10,14 +10,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct arena;
 struct number;
 
 struct list_page {
-	struct number **items; /* count numbers, each malloc'd; owned by the page */
+	/* COUNT numbers, drafts in ARENA (number.h): valid until
+	 * list_page_free(), never freed, ref'd or unref'd on their own; keep one
+	 * longer with number_dup(). */
+	struct number **items;
 	size_t count;
 	size_t skipped;   /* items dropped: their e164 was not valid, or a NUL */
 	size_t nul_items; /* of the skipped, those holding a NUL character */
 	long page, per_page, total;
+	struct arena *arena; /* holds ITEMS and the numbers; owned by the page */
 };
 
 /* Parse a listing page.  "items" (array) and "total" (non-negative integer)
@@ -25,10 +30,12 @@ struct list_page {
  * whose e164 is invalid, or with a NUL character in any key or string (its
  * whole record is shown, so every field counts), are skipped and counted,
  * never used.  A NUL anywhere else on the page makes it malformed.
- * Returns 0, -EIO for a malformed body, -ENOMEM.  On failure OUT is empty. */
+ * Returns 0, -EIO for a malformed body, -ENOMEM.  On failure OUT is empty.
+ * Thread-safe: the JSON is parsed in the calling thread's scratch arena
+ * (jsonmem.h, whose hooks this installs if no one has yet). */
 int apijson_parse_list_page(const char *body, size_t len, struct list_page *out);
 
-/* Free the items of PAGE and reset it. */
+/* Free PAGE's numbers (its arena) and reset it.  Safe on an empty page. */
 void list_page_free(struct list_page *page);
 
 struct api_error {

@@ -2,11 +2,13 @@
  * and read back field by field for extended attributes. */
 #include "number.h"
 
+#include "arena.h"
+#include "render.h"
 #include "timefmt.h"
 
+#include <assert.h>
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,9 +24,8 @@ enum number_status number_status_parse(const char *s)
 	return NUMBER_ACTIVE;
 }
 
-static time_t field_time(const cJSON *item, const char *name)
+static time_t field_time(const cJSON *f)
 {
-	const cJSON *f = cJSON_GetObjectItemCaseSensitive(item, name);
 	time_t t;
 
 	if (cJSON_IsString(f) && timefmt_parse_rfc3339(f->valuestring, &t) == 0)
@@ -47,10 +48,8 @@ bool country_code_valid(const char *s)
 
 /* A routing field: present (not null) or not, and its value when it is a
  * valid id. */
-static const char *route_field(const cJSON *item, const char *name, bool *present)
+static const char *route_field(const cJSON *f, bool *present)
 {
-	const cJSON *f = cJSON_GetObjectItemCaseSensitive(item, name);
-
 	*present = f && !cJSON_IsNull(f);
 	return cJSON_IsString(f) && route_id_valid(f->valuestring) ? f->valuestring : "";
 }
@@ -77,51 +76,82 @@ size_t number_json_nul(const char *text, size_t len, size_t from)
 	return end;
 }
 
-struct number *number_from_item(const cJSON *item)
+/* The fields of an item a number is built from. */
+enum item_field { F_E164, F_STATUS, F_COUNTRY, F_TRUNK, F_APP, F_PURCHASED, F_UPDATED, F_COUNT };
+
+static const char *const field_names[F_COUNT] = {
+	[F_E164] = "e164",          [F_STATUS] = "status",
+	[F_COUNTRY] = "country",    [F_TRUNK] = "trunk_group_id",
+	[F_APP] = "application_id", [F_PURCHASED] = "purchased_at",
+	[F_UPDATED] = "updated_at",
+};
+
+/* Each field of ITEM that F_COUNT names, as cJSON_GetObjectItemCaseSensitive()
+ * finds it (the first of duplicate keys; none past a child without a key),
+ * in one walk over the item instead of one per field. */
+static void find_fields(const cJSON *item, const cJSON *found[F_COUNT])
 {
-	const cJSON *e164 = cJSON_GetObjectItemCaseSensitive(item, "e164");
-	const cJSON *status = cJSON_GetObjectItemCaseSensitive(item, "status");
-	const cJSON *country = cJSON_GetObjectItemCaseSensitive(item, "country");
+	unsigned missing = F_COUNT;
+
+	memset(found, 0, F_COUNT * sizeof(*found));
+	for (const cJSON *c = item->child; c && c->string && missing; c = c->next)
+		for (int i = 0; i < F_COUNT; i++)
+			if (!found[i] && c->string[0] == field_names[i][0] && !strcmp(c->string, field_names[i])) {
+				found[i] = c;
+				missing--;
+				break;
+			}
+}
+
+struct number *number_from_item_in(const cJSON *item, struct arena *arena)
+{
+	const cJSON *field[F_COUNT];
 	const char *trunk, *app;
 	bool has_trunk, has_app;
 	char digits[E164_BUFSIZE];
 	struct number *n;
-	size_t len, tlen, alen;
-	char *json;
+	size_t len, tlen, alen, size;
 
-	if (!cJSON_IsObject(item) || !cJSON_IsString(e164) || e164_parse(e164->valuestring, digits) < 0)
+	if (!cJSON_IsObject(item))
 		return NULL;
-	trunk = route_field(item, "trunk_group_id", &has_trunk);
-	app = route_field(item, "application_id", &has_app);
+	find_fields(item, field);
+	if (!cJSON_IsString(field[F_E164]) || e164_parse(field[F_E164]->valuestring, digits) < 0)
+		return NULL;
+	trunk = route_field(field[F_TRUNK], &has_trunk);
+	app = route_field(field[F_APP], &has_app);
 	tlen = strlen(trunk);
 	alen = strlen(app);
-	json = cJSON_Print(item);
-	if (!json)
+	/* The record is rendered straight into the number: measured first. */
+	if (render_measure(item, &len) || len + 1 > UINT32_MAX)
 		return NULL;
-	len = strlen(json);
-	n = malloc(sizeof(*n) + len + 2 + tlen + 1 + alen + 1);
-	if (n) {
-		memcpy(n->digits, digits, sizeof(digits));
-		n->country[0] = '\0';
-		if (cJSON_IsString(country) && country_code_valid(country->valuestring))
-			memcpy(n->country, country->valuestring, 3);
-		n->status = (uint8_t)number_status_parse(cJSON_IsString(status) ? status->valuestring : NULL);
-		n->has_trunk = has_trunk;
-		n->has_app = has_app;
-		atomic_init(&n->refs, 1);
-		n->trunk_len = (uint8_t)tlen;
-		n->app_len = (uint8_t)alen;
-		n->purchased_at = field_time(item, "purchased_at");
-		n->updated_at = field_time(item, "updated_at");
-		memcpy(n->json, json, len);
-		n->json[len] = '\n';
-		n->json[len + 1] = '\0';
-		n->json_len = (uint32_t)len + 1;
-		memcpy(n->json + len + 2, trunk, tlen + 1);
-		memcpy(n->json + len + 2 + tlen + 1, app, alen + 1);
-	}
-	cJSON_free(json);
+	size = sizeof(*n) + len + 2 + tlen + 1 + alen + 1;
+	n = arena ? arena_alloc(arena, size) : malloc(size);
+	if (!n)
+		return NULL;
+	memcpy(n->digits, digits, sizeof(digits));
+	n->country[0] = '\0';
+	if (cJSON_IsString(field[F_COUNTRY]) && country_code_valid(field[F_COUNTRY]->valuestring))
+		memcpy(n->country, field[F_COUNTRY]->valuestring, 3);
+	n->status = (uint8_t)number_status_parse(cJSON_IsString(field[F_STATUS]) ? field[F_STATUS]->valuestring : NULL);
+	n->has_trunk = has_trunk;
+	n->has_app = has_app;
+	n->trunk_len = (uint8_t)tlen;
+	n->app_len = (uint8_t)alen;
+	n->purchased_at = field_time(field[F_PURCHASED]);
+	n->updated_at = field_time(field[F_UPDATED]);
+	n->json_len = (uint32_t)len + 1;
+	atomic_init(&n->refs, arena ? 0 : 1);
+	render_write(item, n->json);
+	n->json[len] = '\n';
+	n->json[len + 1] = '\0';
+	memcpy(n->json + len + 2, trunk, tlen + 1);
+	memcpy(n->json + len + 2 + tlen + 1, app, alen + 1);
 	return n;
+}
+
+struct number *number_from_item(const cJSON *item)
+{
+	return number_from_item_in(item, NULL);
 }
 
 size_t number_size(const struct number *n)
@@ -131,25 +161,38 @@ size_t number_size(const struct number *n)
 
 struct number *number_dup(const struct number *n)
 {
-	struct number *copy = malloc(number_size(n));
+	size_t size = number_size(n);
+	struct number *copy = malloc(size);
 
-	if (copy) {
-		memcpy(copy, n, number_size(n));
-		atomic_init(&copy->refs, 1);
-	}
+	if (!copy)
+		return NULL;
+	/* Around the count, which other threads may be changing. */
+	memcpy(copy, n, offsetof(struct number, refs));
+	memcpy(copy->json, n->json, size - offsetof(struct number, json));
+	atomic_init(&copy->refs, 1);
 	return copy;
 }
 
 struct number *number_ref(struct number *n)
 {
-	atomic_fetch_add_explicit(&n->refs, 1, memory_order_relaxed);
+	if (n) {
+		assert(atomic_load_explicit(&n->refs, memory_order_relaxed) > 0); /* not a draft */
+		atomic_fetch_add_explicit(&n->refs, 1, memory_order_relaxed);
+	}
 	return n;
 }
 
 void number_unref(struct number *n)
 {
-	if (n && atomic_fetch_sub_explicit(&n->refs, 1, memory_order_acq_rel) == 1)
+	if (!n)
+		return;
+	assert(atomic_load_explicit(&n->refs, memory_order_relaxed) > 0); /* not a draft, not freed */
+	/* Release, then acquire before the free: every holder's reads of N
+	 * happen before it is freed. */
+	if (atomic_fetch_sub_explicit(&n->refs, 1, memory_order_release) == 1) {
+		atomic_thread_fence(memory_order_acquire);
 		free(n);
+	}
 }
 
 const char *number_trunk(const struct number *n)

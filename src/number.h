@@ -6,12 +6,14 @@
 
 #include "e164.h"
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
 
+struct arena;
 struct cJSON;
 
 enum number_status {
@@ -31,21 +33,42 @@ struct number {
 	bool has_app;          /* application_id is not null */
 	uint8_t trunk_len;     /* bytes of the trunk id kept after json, 0 if not a valid id */
 	uint8_t app_len;       /* likewise for the application id */
-	_Atomic uint32_t refs; /* number_ref()/number_unref(); 1 when made */
 	time_t purchased_at;   /* st_mtime; 0 when the record has none */
 	time_t updated_at;     /* st_ctime */
 	uint32_t json_len;     /* bytes in json, including the final newline */
+	_Atomic uint32_t refs; /* number_ref()/number_unref(); 0 for a draft */
 	char json[];           /* pretty JSON ending in '\n', NUL, then the trunk
 				  id and the application id, each NUL-terminated */
 };
+
+/* Numbers are shared by reference count.  Every function here that returns
+ * a new number returns it with one reference, in one malloc: the holder
+ * drops it with number_unref() (free() of a number nobody else holds, one
+ * reference, is the same).  Drafts (number_from_item_in() with an arena) are
+ * the exception: they live and die with their arena, and are never ref'd or
+ * unref'd; number_dup() makes a counted copy of one. */
 
 /* Build a number from one item of a listing (or of the inventory).  The
  * item's "e164" must be a valid E.164 string (with or without '+');
  * otherwise NULL is returned and nothing is allocated.  ITEM must come from
  * text with no NUL character in it (see number_json_nul()): a parsed tree no
- * longer shows where a NUL cut a string short.  Returns a malloc'd number the
- * caller frees with free(), or NULL (bad item or out of memory).  Pure. */
+ * longer shows where a NUL cut a string short.  Returns a new number (one
+ * reference), or NULL (bad item or out of memory).  Pure. */
 struct number *number_from_item(const struct cJSON *item);
+
+/* number_from_item(), but with ARENA not NULL the number is a draft
+ * allocated from ARENA (valid until the arena is reset or freed; its refs
+ * is 0).  With ARENA NULL, the same as number_from_item().  Thread-safe as
+ * long as no other thread uses ARENA. */
+struct number *number_from_item_in(const struct cJSON *item, struct arena *arena);
+
+/* Take one more reference to N (a counted number, not a draft) and return
+ * N.  NULL-safe.  Thread-safe. */
+struct number *number_ref(struct number *n);
+
+/* Drop one reference to N, freeing it with the last.  NULL-safe.
+ * Thread-safe. */
+void number_unref(struct number *n);
 
 /* Where the next NUL character is in TEXT (LEN bytes of JSON), from offset
  * FROM on: the offset of a raw NUL byte, or of the last digit of a "\u0000"
@@ -59,14 +82,9 @@ size_t number_json_nul(const char *text, size_t len, size_t from);
 /* Bytes N occupies. */
 size_t number_size(const struct number *n);
 
-/* A malloc'd copy of N (free with free()), or NULL when out of memory. */
+/* A copy of N (a counted number or a draft) with one reference of its own,
+ * or NULL when out of memory. */
 struct number *number_dup(const struct number *n);
-
-/* Take a reference to N (shared by two tables).  Returns N. */
-struct number *number_ref(struct number *n);
-
-/* Drop a reference to N (may be NULL): freed with the last one. */
-void number_unref(struct number *n);
 
 /* The trunk group id and the application id, "" when absent or not a valid
  * id.  The strings live inside N. */
@@ -75,7 +93,7 @@ const char *number_application(const struct number *n);
 
 /* A copy of N whose record has every field of PATCH (a JSON object) merged
  * in — how a change made through the mount shows before the next listing.
- * Returns NULL on failure. */
+ * Returns a new number (one reference), or NULL on failure. */
 struct number *number_patched(const struct number *n, const struct cJSON *patch);
 
 /* True when S is a country code as the API writes it and a view may be

@@ -5,7 +5,10 @@
  * untrusted: nothing may crash. */
 #include "apijson.h"
 
+#include "arena.h"
 #include "number.h"
+
+#include <cjson/cJSON.h>
 
 #include <errno.h>
 #include <setjmp.h>
@@ -997,10 +1000,54 @@ static void nul_in_purchase_answers_is_eio(void **state)
 	free(n);
 }
 
+/* A page's numbers are drafts in its arena: whole until list_page_free(),
+ * however the thread's scratch arena is reused by later pages and whatever
+ * else is parsed meanwhile. */
+static void items_survive_until_list_page_free(void **state)
+{
+	static const char *const items[] = { ITEM_A, ITEM_B };
+	struct list_page page, later;
+	char *want[2];
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		cJSON *item = cJSON_Parse(items[i]);
+
+		assert_non_null(item);
+		want[i] = cJSON_Print(item);
+		assert_non_null(want[i]);
+		cJSON_Delete(item);
+	}
+	assert_int_equal(parse_page("{\"items\":[" ITEM_A "," ITEM_B "],\"total\":2}", &page), 0);
+	assert_int_equal(page.count, 2);
+	for (int round = 0; round < 20; round++) {
+		cJSON *other = cJSON_Parse("{\"unrelated\":[\"x\",\"y\",{\"z\":1}]}");
+
+		assert_int_equal(parse_page("{\"items\":[" ITEM_B "," ITEM_A "," ITEM_B "],\"total\":3}", &later), 0);
+		assert_int_equal(later.count, 3);
+		list_page_free(&later);
+		assert_int_equal(parse_page("{\"items\":[{\"e164\":\"+1\\u0000\"}],\"total\":1}", &later), 0);
+		assert_int_equal(later.nul_items, 1);
+		list_page_free(&later);
+		cJSON_Delete(other);
+	}
+	for (size_t i = 0; i < page.count; i++) {
+		assert_true(arena_owns(page.arena, page.items[i]));
+		assert_int_equal(page.items[i]->json_len, strlen(want[i]) + 1);
+		assert_memory_equal(page.items[i]->json, want[i], strlen(want[i]));
+	}
+	list_page_free(&page);
+	assert_null(page.arena);
+	list_page_free(&page); /* an empty page: nothing to do */
+	free(want[0]);
+	free(want[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(page_is_parsed),
+		cmocka_unit_test(items_survive_until_list_page_free),
 		cmocka_unit_test(unknown_fields_are_kept),
 		cmocka_unit_test(empty_page),
 		cmocka_unit_test(invalid_items_skipped_and_counted),

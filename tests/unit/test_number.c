@@ -3,6 +3,8 @@
  * made through the mount, and read back as extended attributes. */
 #include "number.h"
 
+#include "arena.h"
+
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <setjmp.h>
@@ -260,6 +262,105 @@ static void size_covers_the_whole_number(void **state)
 	assert_string_equal(number_application(copy), "a_2");
 	assert_well_rendered(copy);
 	free(copy);
+}
+
+/* The record is cJSON_Print()'s rendering of the item, one newline added,
+ * for the record above and for a draft built in an arena alike. */
+static void record_is_cjson_print_of_the_item(void **state)
+{
+	cJSON *item = cJSON_Parse(record);
+	struct arena *arena = arena_new(1024);
+	struct number *n, *draft;
+	char *want;
+
+	(void)state;
+	assert_non_null(item);
+	want = cJSON_Print(item);
+	assert_non_null(want);
+	n = number_from_item(item);
+	draft = number_from_item_in(item, arena);
+	assert_non_null(n);
+	assert_non_null(draft);
+	assert_int_equal(n->json_len, strlen(want) + 1);
+	assert_memory_equal(n->json, want, strlen(want));
+	assert_string_equal(n->json + strlen(want), "\n");
+	assert_int_equal(number_size(draft), number_size(n));
+	assert_memory_equal(draft->json, n->json, number_size(n) - offsetof(struct number, json));
+	assert_string_equal(draft->digits, n->digits);
+	assert_string_equal(draft->country, n->country);
+	assert_int_equal(draft->status, n->status);
+	assert_int_equal(draft->purchased_at, n->purchased_at);
+	assert_int_equal(draft->updated_at, n->updated_at);
+	assert_int_equal(draft->has_trunk, n->has_trunk);
+	assert_int_equal(draft->has_app, n->has_app);
+	assert_int_equal(atomic_load(&draft->refs), 0);
+	assert_int_equal(atomic_load(&n->refs), 1);
+	free(want);
+	free(n);
+	arena_free(arena);
+	cJSON_Delete(item);
+}
+
+static void numbers_are_reference_counted(void **state)
+{
+	struct number *n = from_text(record), *copy;
+
+	(void)state;
+	assert_non_null(n);
+	assert_int_equal(atomic_load(&n->refs), 1);
+	assert_ptr_equal(number_ref(n), n);
+	assert_ptr_equal(number_ref(n), n);
+	assert_int_equal(atomic_load(&n->refs), 3);
+	copy = number_dup(n); /* a copy of its own, whoever else holds N */
+	assert_non_null(copy);
+	assert_int_equal(atomic_load(&copy->refs), 1);
+	number_unref(n);
+	number_unref(n);
+	assert_int_equal(atomic_load(&n->refs), 1);
+	number_unref(n); /* the last: freed (valgrind and ASan would tell) */
+	assert_well_rendered(copy);
+	/* free() of a number held once is still right, for callers not yet
+	 * converted. */
+	free(copy);
+	assert_null(number_ref(NULL));
+	number_unref(NULL);
+}
+
+/* Drafts live in their arena, uncounted; number_dup() makes a counted copy
+ * that outlives it. */
+static void drafts_live_in_their_arena(void **state)
+{
+	struct arena *arena = arena_new(256);
+	cJSON *item = cJSON_Parse(record);
+	struct number *drafts[20], *kept;
+
+	(void)state;
+	assert_non_null(item);
+	for (int i = 0; i < 20; i++) {
+		drafts[i] = number_from_item_in(item, arena);
+		assert_non_null(drafts[i]);
+		assert_true(arena_owns(arena, drafts[i]));
+		assert_int_equal(atomic_load(&drafts[i]->refs), 0);
+		assert_well_rendered(drafts[i]);
+	}
+	kept = number_dup(drafts[19]);
+	assert_non_null(kept);
+	assert_false(arena_owns(arena, kept));
+	assert_int_equal(atomic_load(&kept->refs), 1);
+	assert_null(number_from_item_in(NULL, arena));
+	arena_free(arena);
+	cJSON_Delete(item);
+	assert_well_rendered(kept);
+	assert_string_equal(kept->digits, "919876543210");
+	number_unref(kept);
+}
+
+/* The count sits in what was padding: a number is no bigger than before. */
+static void number_header_stays_small(void **state)
+{
+	(void)state;
+	assert_true(sizeof(struct number) <= 48);
+	assert_int_equal(offsetof(struct number, json), sizeof(struct number));
 }
 
 static void route_ids(void **state)
@@ -586,6 +687,10 @@ int main(void)
 		cmocka_unit_test(patched_merges_fields_and_status),
 		cmocka_unit_test(routes_are_read_and_checked),
 		cmocka_unit_test(size_covers_the_whole_number),
+		cmocka_unit_test(record_is_cjson_print_of_the_item),
+		cmocka_unit_test(numbers_are_reference_counted),
+		cmocka_unit_test(drafts_live_in_their_arena),
+		cmocka_unit_test(number_header_stays_small),
 		cmocka_unit_test(route_ids),
 		cmocka_unit_test(country_is_two_letters_or_empty),
 		cmocka_unit_test(xattr_list_names_scalar_fields),
