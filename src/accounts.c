@@ -207,7 +207,7 @@ static int settle_lost_answer(struct accounts *a, const struct move *m, int ret,
 	owner[0] = '\0';
 	if (held)
 		catalog_record_account(found->json, found->json_len, owner);
-	free(found);
+	number_unref(found);
 	if (held && !strcmp(owner, m->to)) {
 		log_info("%s of %s: the listing shows it held by %s", m->action, m->digits, m->to);
 		snprintf(why, len, "answer lost; listing shows the number held by %s", m->to);

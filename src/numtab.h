@@ -20,21 +20,22 @@ struct numtab {
 /* An empty table.  Returns 0 or -ENOMEM. */
 int numtab_init(struct numtab *t, size_t expected);
 
-/* Free the table and every number in it. */
+/* Free the table, dropping its reference to every number in it. */
 void numtab_destroy(struct numtab *t);
 
-/* Add N, taking ownership.  Returns 0, -EEXIST when its digits are already
+/* Add N, taking over the caller's reference.  Returns 0, -EEXIST when its digits are already
  * present (N is then still the caller's), or -ENOMEM. */
 int numtab_add(struct numtab *t, struct number *n);
 
-/* Put N in place of the entry with the same digits (freeing it), or add it.
- * Takes ownership of N on success.  Returns 0 or -ENOMEM. */
+/* Put N in place of the entry with the same digits (dropping the table's
+ * reference to it), or add it.  Takes over the caller's reference to N on
+ * success.  Returns 0 or -ENOMEM. */
 int numtab_put(struct numtab *t, struct number *n);
 
 /* The number named DIGITS, or NULL.  The table keeps ownership. */
 struct number *numtab_get(const struct numtab *t, const char *digits);
 
-/* Remove and free the number named DIGITS.  Returns 0 or -ENOENT. */
+/* Remove the number named DIGITS, dropping the table's reference to it.  Returns 0 or -ENOENT. */
 int numtab_remove(struct numtab *t, const char *digits);
 
 #endif

@@ -59,7 +59,7 @@ static struct number *find_held(struct purchaser *p, const char *digits, int64_t
 		return NULL;
 	}
 	if (n && n->status != NUMBER_ACTIVE) {
-		free(n);
+		number_unref(n);
 		n = NULL;
 	}
 	return n;

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,6 +34,7 @@ static struct number *make_number(const char *digits, const char *tag)
 	snprintf(n->digits, sizeof(n->digits), "%s", digits);
 	memcpy(n->json, tag, len + 1);
 	n->json_len = (uint32_t)len;
+	atomic_init(&n->refs, 1); /* the table drops it with number_unref() */
 	return n;
 }
 
