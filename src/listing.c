@@ -40,8 +40,9 @@ struct read {
 	const struct listing_query *q;
 	const struct listing_params *p;
 
-	pthread_mutex_t lock; /* guards everything below */
-	pthread_cond_t wake;  /* a page arrived or was collected, a worker ended */
+	pthread_mutex_t lock;   /* guards everything below */
+	pthread_cond_t arrived; /* for the collector: a page arrived, a worker ended */
+	pthread_cond_t room;    /* for the workers: one may ask for a page */
 	struct pace pace;
 	long per_page, total;
 	bool judged;       /* page 1 has been collected: limit is the listing's */
@@ -84,11 +85,11 @@ static void end_at(struct read *r, long page)
 		r->limit = page;
 }
 
-static void wait_until(struct read *r, int64_t at_ms)
+static void wait_until(struct read *r, pthread_cond_t *cond, int64_t at_ms)
 {
 	struct timespec ts = { .tv_sec = at_ms / 1000, .tv_nsec = (at_ms % 1000) * 1000000 };
 
-	pthread_cond_timedwait(&r->wake, &r->lock, &ts);
+	pthread_cond_timedwait(cond, &r->lock, &ts);
 }
 
 /* May a worker ask for another page now?  As many in flight as the pace
@@ -130,7 +131,7 @@ static void *worker(void *arg)
 		int ret;
 
 		if (!may_ask(r, now)) {
-			wait_until(r, now < r->pace.resume_at ? r->pace.resume_at : now + COLLECTOR_TICK_MS);
+			wait_until(r, &r->room, now < r->pace.resume_at ? r->pace.resume_at : now + COLLECTOR_TICK_MS);
 			continue;
 		}
 		page = r->next++;
@@ -151,17 +152,23 @@ static void *worker(void *arg)
 		 * read.  After, a failure fails the read (ask for nothing
 		 * more), and an empty page ends it. */
 		if (r->judged && page <= r->limit) {
+			unsigned window = pace_window(&r->pace);
+
 			pace_answered(&r->pace, now, now - asked, how.rate_limited || how.server_error,
 				      how.retry_after_ms);
 			if (ret)
 				r->done = true;
 			else if (data.count + data.skipped == 0)
 				end_at(r, page);
+			if (pace_window(&r->pace) > window || r->done)
+				pthread_cond_broadcast(&r->room); /* more may ask, or none */
 		}
-		pthread_cond_broadcast(&r->wake);
+		/* This worker asks for the next page itself; only the collector
+		 * needs waking. */
+		pthread_cond_signal(&r->arrived);
 	}
 	r->workers--;
-	pthread_cond_broadcast(&r->wake);
+	pthread_cond_signal(&r->arrived);
 	pthread_mutex_unlock(&r->lock);
 	return NULL;
 }
@@ -244,7 +251,7 @@ static int judge_first_page(struct read *r, const struct list_page *first, struc
 	r->per_page = per_page;
 	r->limit = pages;
 	r->judged = true;
-	pthread_cond_broadcast(&r->wake);
+	pthread_cond_broadcast(&r->room);
 	pthread_mutex_unlock(&r->lock);
 	return 0;
 }
@@ -314,7 +321,7 @@ static int next_page(struct read *r, struct slot *got)
 		}
 		if ((ret = staff(r)))
 			break;
-		wait_until(r, clock_now_ms() + COLLECTOR_TICK_MS);
+		wait_until(r, &r->arrived, clock_now_ms() + COLLECTOR_TICK_MS);
 	}
 	if (ret == 0) {
 		*got = *slot;
@@ -329,9 +336,9 @@ static void finish(struct read *r)
 {
 	pthread_mutex_lock(&r->lock);
 	r->done = true;
-	pthread_cond_broadcast(&r->wake);
+	pthread_cond_broadcast(&r->room);
 	while (r->workers > 0)
-		pthread_cond_wait(&r->wake, &r->lock);
+		pthread_cond_wait(&r->arrived, &r->lock);
 	pthread_mutex_unlock(&r->lock);
 	for (long i = 0; i < r->ring_size; i++)
 		list_page_free(&r->ring[i].data);
@@ -354,6 +361,7 @@ static int read_once(struct api *api, const struct listing_query *q, const struc
 		     char *why, size_t whylen)
 {
 	struct read r = { .api = api, .q = q, .p = p, .per_page = LISTING_PER_PAGE, .next = 1 };
+	int64_t started = clock_now_ms();
 	pthread_condattr_t attr;
 	unsigned max;
 	int ret = 0;
@@ -368,7 +376,8 @@ static int read_once(struct api *api, const struct listing_query *q, const struc
 	pthread_mutex_init(&r.lock, NULL);
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&r.wake, &attr);
+	pthread_cond_init(&r.arrived, &attr);
+	pthread_cond_init(&r.room, &attr);
 	pthread_condattr_destroy(&attr);
 
 	while (ret == 0) {
@@ -386,12 +395,14 @@ static int read_once(struct api *api, const struct listing_query *q, const struc
 		pthread_mutex_lock(&r.lock);
 		r.collected = got.page;
 		last = r.collected >= r.limit;
-		pthread_cond_broadcast(&r.wake);
+		pthread_cond_signal(&r.room); /* one more page may be asked for ahead */
 		pthread_mutex_unlock(&r.lock);
 		if (last)
 			break;
 	}
 	finish(&r);
+	log_debug("listing: %ld pages in %lld ms, up to %u at once at the end", r.collected,
+		  (long long)(clock_now_ms() - started), pace_window(&r.pace));
 	if (r.pace.halvings)
 		log_info("listing: the API pushed back; %u pages at once after %u halvings", pace_window(&r.pace),
 			 r.pace.halvings);
@@ -400,7 +411,8 @@ static int read_once(struct api *api, const struct listing_query *q, const struc
 		ret = -ESTALE;
 	}
 	free(r.ring);
-	pthread_cond_destroy(&r.wake);
+	pthread_cond_destroy(&r.arrived);
+	pthread_cond_destroy(&r.room);
 	pthread_mutex_destroy(&r.lock);
 	if (ret && ret != -ESTALE)
 		numtab_destroy(out);

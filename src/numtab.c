@@ -1,6 +1,7 @@
 /* numtab.c — open addressing with linear probing and backward-shift deletion
- * (no tombstones), keyed by a hash of the digits.  About 16 bytes per number
- * on top of the records themselves. */
+ * (no tombstones), keyed by a hash of the digits.  24 to 40 bytes per number
+ * on top of the records themselves: a pointer in order, and two to four
+ * 8-byte index slots. */
 #include "numtab.h"
 
 #include <errno.h>
@@ -17,28 +18,40 @@ static uint64_t hash_digits(const char *s)
 	return h;
 }
 
-/* The index slot holding DIGITS, or the empty slot where it would go. */
-static size_t find_slot(const struct numtab *t, const char *digits)
+/* The index slot holding DIGITS (whose hash is H), or the empty slot where
+ * it would go.  The low bits of H place it, the high half tells most other
+ * entries apart without reading their digits. */
+static size_t find_slot(const struct numtab *t, const char *digits, uint64_t h)
 {
-	size_t mask = t->nindex - 1, i = hash_digits(digits) & mask;
+	size_t mask = t->nindex - 1, i = h & mask;
+	uint32_t tag = (uint32_t)(h >> 32);
 
-	while (t->index[i] && strcmp(t->order[t->index[i] - 1]->digits, digits))
+	while (t->index[i].pos && (t->index[i].hash != tag || strcmp(t->order[t->index[i].pos - 1]->digits, digits)))
 		i = (i + 1) & mask;
 	return i;
 }
 
+static void put_slot(struct numtab *t, size_t slot, size_t pos, uint64_t h)
+{
+	t->index[slot] = (struct numtab_slot){ .pos = (uint32_t)pos + 1, .hash = (uint32_t)(h >> 32) };
+}
+
 static int rebuild_index(struct numtab *t, size_t nindex)
 {
-	uint32_t *index = calloc(nindex, sizeof(*index));
+	struct numtab_slot *index = calloc(nindex, sizeof(*index));
 
 	if (!index)
 		return -ENOMEM;
 	free(t->index);
 	t->index = index;
 	t->nindex = nindex;
-	for (size_t pos = 0; pos < t->count; pos++)
-		if (t->order[pos])
-			t->index[find_slot(t, t->order[pos]->digits)] = (uint32_t)pos + 1;
+	for (size_t pos = 0; pos < t->count; pos++) {
+		if (t->order[pos]) {
+			uint64_t h = hash_digits(t->order[pos]->digits);
+
+			put_slot(t, find_slot(t, t->order[pos]->digits, h), pos, h);
+		}
+	}
 	return 0;
 }
 
@@ -67,12 +80,14 @@ void numtab_destroy(struct numtab *t)
 
 int numtab_add(struct numtab *t, struct number *n)
 {
+	uint64_t h = hash_digits(n->digits);
 	size_t slot;
 
-	if (numtab_get(t, n->digits))
-		return -EEXIST;
 	if ((t->live + 1) * 2 > t->nindex && rebuild_index(t, t->nindex * 2) < 0)
 		return -ENOMEM;
+	slot = find_slot(t, n->digits, h);
+	if (t->index[slot].pos)
+		return -EEXIST;
 	if (t->count == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 64;
 		struct number **grown = realloc(t->order, cap * sizeof(*grown));
@@ -82,21 +97,21 @@ int numtab_add(struct numtab *t, struct number *n)
 		t->order = grown;
 		t->cap = cap;
 	}
-	slot = find_slot(t, n->digits);
-	t->order[t->count++] = n;
-	t->index[slot] = (uint32_t)t->count;
+	t->order[t->count] = n;
+	put_slot(t, slot, t->count, h);
+	t->count++;
 	t->live++;
 	return 0;
 }
 
 int numtab_put(struct numtab *t, struct number *n)
 {
-	size_t slot = find_slot(t, n->digits);
+	size_t slot = find_slot(t, n->digits, hash_digits(n->digits));
 
-	if (!t->index[slot])
+	if (!t->index[slot].pos)
 		return numtab_add(t, n);
-	number_unref(t->order[t->index[slot] - 1]);
-	t->order[t->index[slot] - 1] = n;
+	number_unref(t->order[t->index[slot].pos - 1]);
+	t->order[t->index[slot].pos - 1] = n;
 	return 0;
 }
 
@@ -106,8 +121,8 @@ struct number *numtab_get(const struct numtab *t, const char *digits)
 
 	if (!t->nindex)
 		return NULL;
-	slot = find_slot(t, digits);
-	return t->index[slot] ? t->order[t->index[slot] - 1] : NULL;
+	slot = find_slot(t, digits, hash_digits(digits));
+	return t->index[slot].pos ? t->order[t->index[slot].pos - 1] : NULL;
 }
 
 int numtab_remove(struct numtab *t, const char *digits)
@@ -116,22 +131,22 @@ int numtab_remove(struct numtab *t, const char *digits)
 
 	if (!t->nindex)
 		return -ENOENT;
-	hole = find_slot(t, digits);
-	if (!t->index[hole])
+	hole = find_slot(t, digits, hash_digits(digits));
+	if (!t->index[hole].pos)
 		return -ENOENT;
-	number_unref(t->order[t->index[hole] - 1]);
-	t->order[t->index[hole] - 1] = NULL;
-	t->index[hole] = 0;
+	number_unref(t->order[t->index[hole].pos - 1]);
+	t->order[t->index[hole].pos - 1] = NULL;
+	t->index[hole] = (struct numtab_slot){ 0 };
 	t->live--;
 	/* Backward shift: pull later entries of the probe run into the hole when
 	 * their home slot does not lie cyclically in (hole, i]. */
-	for (i = (hole + 1) & mask; t->index[i]; i = (i + 1) & mask) {
-		size_t home = hash_digits(t->order[t->index[i] - 1]->digits) & mask;
+	for (i = (hole + 1) & mask; t->index[i].pos; i = (i + 1) & mask) {
+		size_t home = hash_digits(t->order[t->index[i].pos - 1]->digits) & mask;
 		bool stays = hole <= i ? (hole < home && home <= i) : (hole < home || home <= i);
 
 		if (!stays) {
 			t->index[hole] = t->index[i];
-			t->index[i] = 0;
+			t->index[i] = (struct numtab_slot){ 0 };
 			hole = i;
 		}
 	}

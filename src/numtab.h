@@ -8,13 +8,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* One slot of the index: where the entry is, and its hash, so a probe
+ * compares digits only when the hashes agree. */
+struct numtab_slot {
+	uint32_t pos;  /* position in order + 1; 0 = empty */
+	uint32_t hash; /* the high half of the digits' hash */
+};
+
 struct numtab {
 	struct number **order; /* listing order; a removed entry leaves NULL */
 	size_t count;          /* used slots of order, holes included */
 	size_t cap;
-	size_t live;     /* entries that are not holes */
-	uint32_t *index; /* open addressing: position in order + 1, 0 = empty */
-	size_t nindex;   /* a power of two, at least twice live */
+	size_t live;               /* entries that are not holes */
+	struct numtab_slot *index; /* open addressing over hashes of the digits */
+	size_t nindex;             /* a power of two, at least twice live */
 };
 
 /* An empty table.  Returns 0 or -ENOMEM. */

@@ -334,7 +334,7 @@ static void wrapping_probe_runs(void **state)
 		}
 		/* With every entry gone, the index must be all empty again. */
 		for (size_t s = 0; s < t.nindex; s++)
-			assert_int_equal(t.index[s], 0);
+			assert_int_equal(t.index[s].pos, 0);
 		numtab_destroy(&t);
 	}
 }
