@@ -34,7 +34,7 @@ struct state {
 	pthread_mutex_t lock; /* flock does not exclude threads sharing lock_fd; guards all below */
 
 	/* The journal as last read or written by this process.  Another daemon
-	 * may append (the size grows) or compact (a new inode) meanwhile. */
+	 * may add lines (in the room) or compact it (a new inode) meanwhile. */
 	bool loaded;
 	bool exists;
 	bool legacy_checked; /* the earlier version's files were looked for */
@@ -44,6 +44,8 @@ struct state {
 	off_t size;                /* the file's size: its text, then room (NULs) */
 	off_t parsed_end;          /* just past the last newline: where the next line goes */
 	off_t text_end;            /* the first NUL: past parsed_end after a torn line */
+	bool leftovers;            /* text after the first NUL: see take_text() */
+	off_t warned_at;           /* the text_end of the last cut-off part logged */
 	char last[STATE_LINE_MAX]; /* the line that ends at parsed_end */
 	size_t last_len;
 	size_t lines; /* complete lines in the file */
@@ -307,9 +309,13 @@ static int replay_text(struct state *s, const char *file, const char *buf, size_
 	return 0;
 }
 
-/* The journal's text is BUF up to its first NUL; the room after it must be
- * NUL only.  Replays it from offset FROM into the view.  Returns 0 or -EIO
- * (logged), -ENOMEM. */
+/* The journal's text is BUF up to its first NUL.  Text after that (a
+ * crash persisted a later part of what was being written, not an earlier
+ * one) and a line without its newline at the end come from writes whose sync
+ * never completed, so nothing they guarded was sent: they are dropped, and
+ * the next line goes into a compacted journal without them.  Replays the
+ * text from offset FROM into the view.  Returns 0 or -EIO (logged),
+ * -ENOMEM. */
 static int take_text(struct state *s, const char *buf, size_t len, off_t from)
 {
 	const char *nul = memchr(buf, '\0', len);
@@ -317,19 +323,18 @@ static int take_text(struct state *s, const char *buf, size_t len, off_t from)
 	off_t end;
 	int ret;
 
-	for (size_t i = text; i < len; i++)
-		if (buf[i]) {
-			log_error("%s/%s has text after its end; fix or remove the file", s->dir, s->journal);
-			return -EIO;
-		}
+	s->leftovers = false;
+	for (size_t i = text; i < len && !s->leftovers; i++)
+		s->leftovers = buf[i] != '\0';
 	ret = replay_text(s, s->journal, buf, text, from, &s->view, &s->lines, &end);
 	if (ret)
 		return ret;
 	s->parsed_end = end;
 	s->text_end = from + (off_t)text;
-	if (s->text_end > s->parsed_end)
-		log_warn("%s/%s ends in a line cut off by a crash before it was synced; it is dropped", s->dir,
-			 s->journal);
+	if ((s->text_end > s->parsed_end || s->leftovers) && s->warned_at != s->text_end) {
+		s->warned_at = s->text_end; /* once, not at every read until the next line */
+		log_warn("%s/%s ends in what a crash cut off before it was synced; it is dropped", s->dir, s->journal);
+	}
 	return 0;
 }
 
@@ -340,8 +345,8 @@ static bool unchanged(struct state *s)
 	char buf[STATE_LINE_MAX + 1];
 	size_t n = s->last_len + (s->parsed_end < s->size);
 
-	if (s->text_end != s->parsed_end)
-		return false; /* a torn line: read it all again */
+	if (s->text_end != s->parsed_end || s->leftovers)
+		return false; /* what a crash cut off: read it all again */
 	if (s->parsed_end == 0)
 		return s->size == 0 || (pread(s->fd, buf, 1, 0) == 1 && buf[0] == '\0');
 	if (s->last_len == 0 || pread(s->fd, buf, n, s->parsed_end - (off_t)s->last_len) != (ssize_t)n)
@@ -502,10 +507,9 @@ static int rewrite_journal(struct state *s, const struct state_records *recs)
 		ret = ret ? ret : -EIO;
 	free(buf);
 	if (ret == 0) {
-		struct stat st;
+		struct stat st = { 0 };
 
-		if (fstat(fd, &st) < 0)
-			st.st_ino = 0, st.st_dev = 0; /* read again next time */
+		fstat(fd, &st); /* on failure, no inode matches: read again next time */
 		if (s->fd >= 0)
 			close(s->fd);
 		s->fd = fd;
@@ -557,7 +561,7 @@ static int append_line(struct state *s, const struct state_record *r, bool sync)
 	char line[STATE_LINE_MAX + STATE_LINE_MAX];
 	size_t len = (size_t)format_line(line, STATE_LINE_MAX, r), cover = len;
 
-	if (!s->exists || s->parsed_end + (off_t)len >= s->size)
+	if (!s->exists || s->leftovers || s->parsed_end + (off_t)len >= s->size)
 		return compact_with(s, r);
 	/* What a torn line left goes with it. */
 	if (s->text_end > s->parsed_end + (off_t)len) {

@@ -29,11 +29,13 @@ struct state;
  *   give-back          the slot of the "release" of NUMBER begun at WHEN
  *                      (the ticket) is free again;
  *   settled            NUMBER's outcome is known: it is no longer unsettled.
- * The text ends at the first NUL byte; anything but NULs after it, or a line
- * that is not a record, makes the whole journal refused (-EIO: never read as
- * "nothing pending").  What follows the last newline is the part of a line a
- * crash cut off before it was synced, so before anything it guarded was
- * sent: it is dropped, with a warning, and the next line written over it. */
+ * A line that is not a record makes the whole journal refused (-EIO: never
+ * read as "nothing pending").  The text ends at the first NUL byte: what
+ * follows the last newline before it, and any text after it, is what a
+ * crash cut off from lines whose sync never completed, so before anything
+ * they guarded was sent (a line is synced before its request leaves, and a
+ * sync writes every earlier line too): it is dropped, with a warning, and
+ * the next line is written over it or into a compacted journal. */
 #define STATE_RELEASE "release"
 #define STATE_RELEASE_UNCOUNTED "release-uncounted"
 #define STATE_GIVE_BACK "give-back"
