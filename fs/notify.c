@@ -108,20 +108,42 @@ void notifier_free(struct notifier *n)
 	free(n);
 }
 
+/* The unlink this thread is serving (notifier_unlink_begin()). */
+struct unlink_in_progress {
+	bool active;
+	char path[NOTIFY_PATH_MAX]; /* "" when too long to be one of ours */
+	char dir[NOTIFY_PATH_MAX];
+	struct notifier *queued_to;  /* NULL: nothing queued yet */
+	uint64_t target;             /* the notices to wait for */
+	struct notifier *skipped_to; /* non-NULL: path or dir was skipped */
+};
+
+static _Thread_local struct unlink_in_progress unlinking;
+
 struct paths {
 	char at[2 * PLACE_PATHS][NOTIFY_PATH_MAX];
 	size_t count;
+	bool skipped; /* a path was left to the kernel's unlink */
 };
 
 static void add_path(struct paths *p, const char *dir, const char *group, const char *name)
 {
+	char *at;
+
 	if (p->count == sizeof(p->at) / sizeof(p->at[0]))
 		return;
+	at = p->at[p->count];
 	if (group)
-		snprintf(p->at[p->count++], NOTIFY_PATH_MAX, "/%s/%s%s%s", dir, group, name ? "/" : "",
-			 name ? name : "");
+		snprintf(at, NOTIFY_PATH_MAX, "/%s/%s%s%s", dir, group, name ? "/" : "", name ? name : "");
 	else
-		snprintf(p->at[p->count++], NOTIFY_PATH_MAX, "/%s%s%s", dir, name ? "/" : "", name ? name : "");
+		snprintf(at, NOTIFY_PATH_MAX, "/%s%s%s", dir, name ? "/" : "", name ? name : "");
+	/* The kernel takes care of the entry being unlinked and its directory
+	 * (if the unlink fails, notifier_unlink_end() queues them after all). */
+	if (unlinking.active && (!strcmp(at, unlinking.path) || !strcmp(at, unlinking.dir))) {
+		p->skipped = true;
+		return;
+	}
+	p->count++;
 }
 
 /* The number's names in DIR (GROUP: its subdirectory, or NULL), "N" and
@@ -161,36 +183,13 @@ static void place_paths(struct paths *p, const char *digits, const struct catalo
 		add_names(p, TREE_BY_ACCOUNT, place->account, digits);
 }
 
-void notifier_change(void *arg, const char *digits, const struct catalog_place *before,
-		     const struct catalog_place *after)
+/* Wait until the notices up to TARGET are delivered, at most NOTIFY_WAIT_MS;
+ * after a wait that timed out, nobody waits until the queue drains.  Called
+ * with N's lock held. */
+static void wait_delivered(struct notifier *n, uint64_t target)
 {
-	struct notifier *n = arg;
-	struct paths *p = calloc(1, sizeof(*p));
 	struct timespec until;
-	uint64_t target;
 
-	if (!p)
-		return;
-	place_paths(p, digits, before);
-	place_paths(p, digits, after);
-	pthread_mutex_lock(&n->lock);
-	if (n->count + p->count > n->cap) {
-		size_t cap = (n->count + p->count) * 2;
-		char(*grown)[NOTIFY_PATH_MAX] = realloc(n->queue, cap * sizeof(*grown));
-
-		if (!grown) {
-			pthread_mutex_unlock(&n->lock);
-			free(p);
-			return;
-		}
-		n->queue = grown;
-		n->cap = cap;
-	}
-	memcpy(n->queue[n->count], p->at, p->count * sizeof(p->at[0]));
-	n->count += p->count;
-	n->queued += p->count;
-	target = n->queued;
-	pthread_cond_signal(&n->wake);
 	clock_gettime(CLOCK_MONOTONIC, &until);
 	until.tv_sec += NOTIFY_WAIT_MS / 1000;
 	until.tv_nsec += (long)(NOTIFY_WAIT_MS % 1000) * 1000000;
@@ -201,6 +200,98 @@ void notifier_change(void *arg, const char *digits, const struct catalog_place *
 	while (!n->stalled && n->delivered < target)
 		if (pthread_cond_timedwait(&n->done, &n->lock, &until) == ETIMEDOUT)
 			n->stalled = true;
-	pthread_mutex_unlock(&n->lock);
+}
+
+static void queue_and_wait(struct notifier *n, const struct paths *p);
+
+void notifier_change(void *arg, const char *digits, const struct catalog_place *before,
+		     const struct catalog_place *after)
+{
+	struct notifier *n = arg;
+	struct paths *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return;
+	place_paths(p, digits, before);
+	place_paths(p, digits, after);
+	if (p->skipped)
+		unlinking.skipped_to = n;
+	queue_and_wait(n, p);
 	free(p);
+}
+
+/* Queue P's paths, then wait for them — or, within an unlink, note what to
+ * wait for in notifier_unlink_end(). */
+static void queue_and_wait(struct notifier *n, const struct paths *p)
+{
+	uint64_t target;
+
+	if (!p->count)
+		return;
+	pthread_mutex_lock(&n->lock);
+	if (n->count + p->count > n->cap) {
+		size_t cap = (n->count + p->count) * 2;
+		char(*grown)[NOTIFY_PATH_MAX] = realloc(n->queue, cap * sizeof(*grown));
+
+		if (!grown) {
+			pthread_mutex_unlock(&n->lock);
+			return;
+		}
+		n->queue = grown;
+		n->cap = cap;
+	}
+	memcpy(n->queue[n->count], p->at, p->count * sizeof(p->at[0]));
+	n->count += p->count;
+	n->queued += p->count;
+	target = n->queued;
+	pthread_cond_signal(&n->wake);
+	if (unlinking.active) { /* waited for in notifier_unlink_end() */
+		unlinking.queued_to = n;
+		unlinking.target = target;
+	} else {
+		wait_delivered(n, target);
+	}
+	pthread_mutex_unlock(&n->lock);
+}
+
+void notifier_unlink_begin(const char *path)
+{
+	size_t len = strlen(path);
+	char *slash;
+
+	unlinking = (struct unlink_in_progress){ .active = true };
+	if (len >= sizeof(unlinking.path))
+		return; /* no path of ours is that long: nothing to skip */
+	memcpy(unlinking.path, path, len + 1);
+	memcpy(unlinking.dir, path, len + 1);
+	slash = strrchr(unlinking.dir, '/');
+	if (slash && slash != unlinking.dir)
+		*slash = '\0';
+	else
+		unlinking.dir[0] = '\0'; /* the root is never one of a number's paths */
+}
+
+void notifier_unlink_end(int result)
+{
+	struct notifier *n = unlinking.queued_to, *skipped_to = unlinking.skipped_to;
+
+	unlinking.active = false;
+	unlinking.queued_to = unlinking.skipped_to = NULL;
+	if (result != 0 && skipped_to) {
+		/* The kernel keeps the entry of an unlink that failed. */
+		struct paths *p = calloc(1, sizeof(*p));
+
+		if (p) {
+			snprintf(p->at[p->count++], NOTIFY_PATH_MAX, "%s", unlinking.path);
+			if (unlinking.dir[0])
+				snprintf(p->at[p->count++], NOTIFY_PATH_MAX, "%s", unlinking.dir);
+			queue_and_wait(skipped_to, p);
+			free(p);
+		}
+	}
+	if (!n)
+		return;
+	pthread_mutex_lock(&n->lock);
+	wait_delivered(n, unlinking.target);
+	pthread_mutex_unlock(&n->lock);
 }

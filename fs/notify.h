@@ -27,6 +27,34 @@ void notifier_free(struct notifier *n);
 void notifier_change(void *arg, const char *digits, const struct catalog_place *before,
 		     const struct catalog_place *after);
 
+/* An unlink of PATH is served in this thread: the kernel itself drops PATH's
+ * entry and refreshes its directory when the unlink succeeds, so the changes
+ * this thread reports until notifier_unlink_end() skip those two paths, and
+ * their wait is put off until then (the notices are delivered while the
+ * operation finishes its own work).  PATH is copied. */
+void notifier_unlink_begin(const char *path);
+
+/* End the deferral: when the unlink failed (RESULT, its negative errno), the
+ * kernel keeps PATH's entry, so PATH and its directory are queued if a
+ * change skipped them; then wait, as notifier_change() does, until the
+ * notices this thread queued since notifier_unlink_begin() are delivered
+ * (none queued: no wait).  Call before the unlink returns to the kernel. */
+void notifier_unlink_end(int result);
+
+/* An unlink of PATH is being served in this thread: the kernel itself drops
+ * PATH's entry and refreshes its directory when the unlink succeeds, so the
+ * changes this thread reports until notifier_unlink_end() skip those two
+ * paths, and their wait is put off until then (the notices are delivered
+ * while the operation finishes its own work).  PATH is copied. */
+void notifier_unlink_begin(const char *path);
+
+/* End the deferral: when the unlink failed (RESULT, its negative errno), the
+ * kernel keeps PATH's entry, so PATH and its directory are queued if a
+ * change skipped them; then wait, as notifier_change() does, until the
+ * notices this thread queued since notifier_unlink_begin() are delivered
+ * (none queued: no wait).  Call before the unlink returns to the kernel. */
+void notifier_unlink_end(int result);
+
 #define NOTIFY_WAIT_MS 1000
 
 #endif

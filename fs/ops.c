@@ -15,6 +15,7 @@
 #include "number.h"
 #include "inventory.h"
 #include "metrics.h"
+#include "notify.h"
 #include "purchase.h"
 #include "release.h"
 #include "routing.h"
@@ -632,8 +633,11 @@ static int vfs_unlink(const char *path)
 	caller_of_request(&caller);
 	if ((ret = enter_network(fs)))
 		return ret;
+	/* Every other path of the number is invalidated before rm returns. */
+	notifier_unlink_begin(path);
 	ret = release_number(fs->releaser, node.digits, &caller, op_deadline(fs));
 	leave_network(fs);
+	notifier_unlink_end(ret);
 	return ret;
 }
 

@@ -1,4 +1,5 @@
-/* budget.c — the rolling hour of releases, one record per release taken. */
+/* budget.c — the rolling hour of releases: the "release" lines of the state
+ * journal within the last hour, less those given back. */
 #include "budget.h"
 
 #include "state.h"
@@ -7,8 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define BUDGET_FILE "budget"
 
 struct budget {
 	struct state *state;
@@ -31,112 +30,95 @@ void budget_free(struct budget *b)
 	free(b);
 }
 
-/* Drop the records older than the window; returns 1 when any was dropped. */
-static int forget_old(struct state_records *recs, int64_t now)
+/* A slot counts from its release to an hour later; one from more than an
+ * hour ahead (a clock set back) counts not at all. */
+static bool in_window(int64_t when, int64_t now)
 {
-	size_t before = recs->count;
+	return when > now - BUDGET_WINDOW_MS && when <= now + BUDGET_WINDOW_MS;
+}
 
-	for (size_t i = recs->count; i-- > 0;)
-		if (recs->v[i].when_ms <= now - BUDGET_WINDOW_MS || recs->v[i].when_ms > now + BUDGET_WINDOW_MS)
-			state_records_remove(recs, i); /* a record from the future: a clock set back */
-	return recs->count != before;
+static unsigned count_recent(const struct state_records *slots, int64_t now)
+{
+	unsigned used = 0;
+
+	for (size_t i = 0; i < slots->count; i++)
+		used += in_window(slots->v[i].when_ms, now);
+	return used;
 }
 
 static int by_time(const void *a, const void *b)
 {
-	int64_t x = ((const struct state_record *)a)->when_ms, y = ((const struct state_record *)b)->when_ms;
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 
 	return (x > y) - (x < y);
 }
 
-/* The record whose expiry brings the count below MAX (more records than MAX
- * are kept when the limit was lowered, or another mount has a higher one). */
-static int64_t frees_with(struct state_records *recs, unsigned max)
+/* The slot whose expiry brings the count below MAX (more slots than MAX are
+ * counted when the limit was lowered, or another mount has a higher one).
+ * -1 when out of memory (then: an hour from NOW). */
+static int64_t frees_with(const struct state_records *slots, unsigned used, unsigned max, int64_t now)
 {
-	qsort(recs->v, recs->count, sizeof(*recs->v), by_time);
-	return recs->v[recs->count - max].when_ms;
+	int64_t *when = malloc(used * sizeof(*when)), at;
+	size_t n = 0;
+
+	if (!when)
+		return now;
+	for (size_t i = 0; i < slots->count; i++)
+		if (in_window(slots->v[i].when_ms, now))
+			when[n++] = slots->v[i].when_ms;
+	qsort(when, n, sizeof(*when), by_time);
+	at = when[n - max];
+	free(when);
+	return at;
 }
 
 struct take {
 	unsigned max;
-	const char *digits;
 	int64_t now;
-	int64_t oldest; /* out: the record whose expiry frees a release */
+	int64_t oldest; /* out: the slot whose expiry frees a release */
 };
 
-static int take_one(struct state_records *recs, void *arg)
+static int check_room(const struct state_view *view, void *arg)
 {
 	struct take *t = arg;
-	struct state_record r = { .when_ms = t->now, .action = "release" };
-	int changed = forget_old(recs, t->now), ret;
+	unsigned used;
 
-	if (recs->count >= t->max) {
-		t->oldest = frees_with(recs, t->max);
-		return changed ? 1 : -EDQUOT; /* the refusal is reported after the write */
-	}
-	snprintf(r.number, sizeof(r.number), "%s", t->digits);
-	if ((ret = state_records_append(recs, &r)))
-		return ret;
-	t->oldest = -1;
-	return 1;
+	if (t->max == 0)
+		return 0;
+	used = count_recent(&view->slots, t->now);
+	if (used < t->max)
+		return 0;
+	t->oldest = frees_with(&view->slots, used, t->max, t->now);
+	return -EDQUOT;
 }
 
 int budget_take(struct budget *b, const char *digits, int64_t *ticket, time_t *frees_at)
 {
-	struct take t = { .max = b->max, .digits = digits, .now = state_now_ms(), .oldest = -1 };
+	struct take t = { .max = b->max, .now = state_now_ms(), .oldest = -1 };
 	int ret;
 
 	*ticket = 0;
-	if (b->max == 0)
-		return 0;
-	ret = state_edit(b->state, BUDGET_FILE, take_one, &t);
-	if (ret == 0 && t.oldest >= 0)
-		ret = -EDQUOT;
+	ret = state_begin_release(b->state, digits, t.now, b->max != 0, check_room, &t);
 	if (ret == -EDQUOT)
 		*frees_at = (time_t)((t.oldest + BUDGET_WINDOW_MS + 999) / 1000);
-	else if (ret == 0)
+	else if (ret == 0 && b->max != 0)
 		*ticket = t.now;
-	else if (ret != -ENOMEM)
+	else if (ret && ret != -ENOMEM)
 		ret = -EIO;
 	return ret;
 }
 
-struct give_back {
-	const char *digits;
-	int64_t ticket;
-};
-
-static int give_one(struct state_records *recs, void *arg)
-{
-	const struct give_back *g = arg;
-
-	for (size_t i = 0; i < recs->count; i++)
-		if (recs->v[i].when_ms == g->ticket && !strcmp(recs->v[i].number, g->digits)) {
-			state_records_remove(recs, i);
-			return 1;
-		}
-	return 0;
-}
-
 void budget_give_back(struct budget *b, const char *digits, int64_t ticket)
 {
-	struct give_back g = { .digits = digits, .ticket = ticket };
-
 	if (b->max != 0 && ticket != 0)
-		state_edit(b->state, BUDGET_FILE, give_one, &g);
+		state_give_back(b->state, digits, ticket);
 }
 
-/* Count the records of the last hour; the file is left as it is (a read
- * for .status must not write). */
-static int count_recent(struct state_records *recs, void *arg)
+static int read_usage(const struct state_view *view, void *arg)
 {
 	unsigned *used = arg;
-	int64_t now = state_now_ms();
 
-	*used = 0;
-	for (size_t i = 0; i < recs->count; i++)
-		if (recs->v[i].when_ms > now - BUDGET_WINDOW_MS && recs->v[i].when_ms <= now + BUDGET_WINDOW_MS)
-			(*used)++;
+	*used = count_recent(&view->slots, state_now_ms());
 	return 0;
 }
 
@@ -146,5 +128,5 @@ int budget_usage(struct budget *b, unsigned *used, unsigned *limit)
 	*used = 0;
 	if (b->max == 0)
 		return 0;
-	return state_edit(b->state, BUDGET_FILE, count_recent, used) ? -EIO : 0;
+	return state_read(b->state, read_usage, used) ? -EIO : 0;
 }

@@ -28,7 +28,6 @@
 #include <unistd.h>
 
 #define MAX_DOUBTFUL 256
-#define UNSETTLED_FILE "unsettled"
 
 struct releaser {
 	const struct config *cfg;
@@ -139,46 +138,13 @@ static bool is_doubtful(struct releaser *r, const char *digits)
 	return found;
 }
 
-/* The unsettled journal (state directory): a release is marked before its
- * request leaves and unmarked once its outcome is known, so a crash in
- * between is settled at the next mount. */
-struct journal_edit {
-	const char *digits;
-	bool add;
-	bool found; /* out */
-};
-
-static int edit_journal(struct state_records *recs, void *arg)
-{
-	struct journal_edit *e = arg;
-	struct state_record rec = { .when_ms = state_now_ms(), .action = "release" };
-
-	for (size_t i = 0; i < recs->count; i++)
-		if (!strcmp(recs->v[i].number, e->digits)) {
-			e->found = true;
-			if (e->add)
-				return 0;
-			state_records_remove(recs, i);
-			return 1;
-		}
-	if (!e->add)
-		return 0;
-	snprintf(rec.number, sizeof(rec.number), "%s", e->digits);
-	return state_records_append(recs, &rec) ? -ENOMEM : 1;
-}
-
-static int mark_unsettled(struct releaser *r, const char *digits)
-{
-	struct journal_edit e = { .digits = digits, .add = true };
-
-	return state_edit(r->state, UNSETTLED_FILE, edit_journal, &e);
-}
-
+/* The unsettled mark (state journal): set with the budget slot, in one
+ * synced line, before the request leaves (budget_take()); taken off once the
+ * outcome is known, without waiting for the disk: a mark a crash keeps only
+ * makes the next mount look the number up. */
 static void mark_settled(struct releaser *r, const char *digits)
 {
-	struct journal_edit e = { .digits = digits, .add = false };
-
-	state_edit(r->state, UNSETTLED_FILE, edit_journal, &e);
+	state_settle(r->state, digits);
 }
 
 /* DIGITS's state from a listing that would show it, given at least the
@@ -417,11 +383,13 @@ int release_number(struct releaser *r, const char *digits, const struct caller *
 		goto out;
 	}
 	if (ret) {
-		ret = refuse(r, digits, caller, -EIO, "the release budget in state_dir cannot be read or recorded");
+		ret = refuse(r, digits, caller, -EIO,
+			     "the release budget and journal in state_dir cannot be read or recorded");
 		goto out;
 	}
-	if (audit_intent(r->audit, "release", digits, caller, false) || mark_unsettled(r, digits)) {
+	if (audit_intent(r->audit, "release", digits, caller, false)) {
 		budget_give_back(r->budget, digits, ticket);
+		mark_settled(r, digits);
 		ret = refuse(r, digits, caller, -EIO, "the intent could not be recorded (audit log or state_dir)");
 		goto out;
 	}
@@ -447,38 +415,33 @@ int release_budget(struct releaser *r, unsigned *used, unsigned *limit)
 	return budget_usage(r->budget, used, limit);
 }
 
-/* Settle one journal entry from the listing just read at mount. */
-static int settle_at_mount(struct state_records *recs, void *arg)
+/* Settle one release a crash cut off, from the listing just read at mount. */
+static void settle_at_mount(const struct state_record *begun, void *arg)
 {
 	struct releaser *r = arg;
 	const struct caller self = { .uid = getuid(), .pid = getpid(), .comm = "vobizfs" };
 	const struct catalog_filter held = { .status = NUMBER_ACTIVE };
 	const struct catalog_filter pending = { .status = NUMBER_PENDING_RELEASE };
+	const char *digits = begun->number;
+	const char *outcome = "settled at mount: released";
 	struct number_info info;
+	int err = 0;
 
-	for (size_t i = 0; i < recs->count; i++) {
-		const char *digits = recs->v[i].number;
-		const char *outcome = "settled at mount: released";
-		int err = 0;
-
-		if (catalog_find(r->catalog, digits, &held, &info) == 0) {
-			outcome = "settled at mount: still held";
-			err = -EIO;
-			set_doubtful(r, digits, true); /* the cut-off request may still be applied */
-		} else if (catalog_find(r->catalog, digits, &pending, &info) == 0) {
-			outcome = "settled at mount: pending_release";
-		}
-		log_warn("an earlier release of %s was cut off (intent at %lld ms); %s", digits,
-			 (long long)recs->v[i].when_ms, outcome);
-		audit_result(r, recs->v[i].action, digits, &self, 0, err, outcome);
+	if (catalog_find(r->catalog, digits, &held, &info) == 0) {
+		outcome = "settled at mount: still held";
+		err = -EIO;
+		set_doubtful(r, digits, true); /* the cut-off request may still be applied */
+	} else if (catalog_find(r->catalog, digits, &pending, &info) == 0) {
+		outcome = "settled at mount: pending_release";
 	}
-	recs->count = 0;
-	return 1;
+	log_warn("an earlier release of %s was cut off (intent at %lld ms); %s", digits, (long long)begun->when_ms,
+		 outcome);
+	audit_result(r, "release", digits, &self, 0, err, outcome);
 }
 
 int release_settle_unfinished(struct releaser *r)
 {
-	return state_edit(r->state, UNSETTLED_FILE, settle_at_mount, r);
+	return state_settle_all(r->state, settle_at_mount, r);
 }
 
 /* A cancel answer's refund fields, for its audit line: NULL when it has

@@ -1,6 +1,8 @@
 /* test_budget.c — the hourly release budget: a refusal past the limit that
  * says when a release frees up, slots given back, a count that survives a
- * restart, an hour that rolls, no limit at all, and no guess on a bad file. */
+ * restart, an hour that rolls, no limit at all, and no guess on a bad file;
+ * each slot taken is one synced journal line that also marks the number
+ * unsettled. */
 #include "budget.h"
 
 #include "state.h"
@@ -41,7 +43,7 @@ static int setup(void **state)
 	snprintf(f->dir, sizeof(f->dir), "%s/vobizfs-budget-XXXXXX", tmp && strlen(tmp) < 30 ? tmp : "/tmp");
 	if (!mkdtemp(f->dir))
 		return -1;
-	snprintf(f->budget_path, sizeof(f->budget_path), "%s/" ACCOUNT ".budget", f->dir);
+	snprintf(f->budget_path, sizeof(f->budget_path), "%s/" ACCOUNT ".journal", f->dir);
 	if (state_open(f->dir, ACCOUNT, &f->state, err, sizeof(err)))
 		return -1;
 	*state = f;
@@ -75,14 +77,16 @@ static void new_budget(struct fixture *f, unsigned max)
 	assert_non_null(f->budget);
 }
 
-/* The budget file, written by hand: one release of DIGITS at each of WHEN. */
+/* The journal, written by hand: one release at each of WHEN, its outcome
+ * known (settled). */
 static void write_budget(struct fixture *f, const int64_t *when, size_t n)
 {
 	FILE *fp = fopen(f->budget_path, "w");
 
 	assert_non_null(fp);
 	for (size_t i = 0; i < n; i++)
-		fprintf(fp, "%" PRId64 " release 91900000%03zu\n", when[i], i);
+		fprintf(fp, "%" PRId64 " release 91900000%03zu\n%" PRId64 " settled 91900000%03zu\n", when[i], i,
+			when[i], i);
 	assert_int_equal(fclose(fp), 0);
 }
 
@@ -181,12 +185,14 @@ static void hour_old_releases_are_forgotten(void **state)
 	assert_usage(f, 0, 1);
 	assert_int_equal(budget_take(f->budget, "919876543210", &ticket, &frees_at), 0);
 	assert_usage(f, 1, 1);
-	/* Rewritten without them. */
+	/* No room in a journal written by hand: it was compacted, without
+	 * them. */
 	fp = fopen(f->budget_path, "r");
 	assert_non_null(fp);
 	assert_non_null(fgets(text, sizeof(text), fp));
 	assert_null(strstr(text, "91900000"));
-	assert_null(fgets(text, sizeof(text), fp));
+	assert_non_null(strstr(text, " release 919876543210\n"));
+	assert_true(fgets(text, sizeof(text), fp) == NULL || text[0] == '\0');
 	fclose(fp);
 }
 
@@ -234,12 +240,23 @@ static void record_from_the_future_is_dropped(void **state)
 	assert_int_equal(budget_take(f->budget, "919876543210", &ticket, &frees_at), 0);
 }
 
-static void no_limit_records_nothing(void **state)
+static int count_view(const struct state_view *view, void *arg)
+{
+	size_t *counts = arg;
+
+	counts[0] = view->slots.count;
+	counts[1] = view->unsettled.count;
+	return 0;
+}
+
+/* Without a limit nothing is counted, not even for a later mount with one;
+ * the number is still marked unsettled. */
+static void no_limit_counts_nothing(void **state)
 {
 	struct fixture *f = *state;
+	size_t counts[2];
 	int64_t ticket;
 	time_t frees_at;
-	struct stat st;
 
 	new_budget(f, 0);
 	for (int i = 0; i < 50; i++) {
@@ -249,8 +266,36 @@ static void no_limit_records_nothing(void **state)
 	}
 	budget_give_back(f->budget, "919876543210", 0);
 	assert_usage(f, 0, 0);
-	assert_int_equal(stat(f->budget_path, &st), -1);
-	assert_int_equal(errno, ENOENT);
+	assert_int_equal(state_read(f->state, count_view, counts), 0);
+	assert_int_equal(counts[0], 0);
+	assert_int_equal(counts[1], 1);
+	new_budget(f, 1);
+	assert_usage(f, 0, 1);
+}
+
+/* The slot and the unsettled mark are one line, on disk when budget_take()
+ * returns; a refusal writes nothing. */
+static void slot_and_mark_are_one_line(void **state)
+{
+	struct fixture *f = *state;
+	char text[256] = "";
+	size_t counts[2];
+	int64_t ticket;
+	time_t frees_at;
+	FILE *fp;
+
+	new_budget(f, 1);
+	assert_int_equal(budget_take(f->budget, "919876543210", &ticket, &frees_at), 0);
+	assert_int_equal(budget_take(f->budget, "919876543211", &ticket, &frees_at), -EDQUOT);
+	fp = fopen(f->budget_path, "r");
+	assert_non_null(fp);
+	assert_true(fread(text, 1, sizeof(text) - 1, fp) > 0);
+	fclose(fp);
+	assert_int_equal((long)strlen(text), (long)strlen("1700000000000 release 919876543210\n"));
+	assert_non_null(strstr(text, " release 919876543210\n"));
+	assert_int_equal(state_read(f->state, count_view, counts), 0);
+	assert_int_equal(counts[0], 1);
+	assert_int_equal(counts[1], 1);
 }
 
 static void unreadable_budget_sends_nothing(void **state)
@@ -274,15 +319,11 @@ int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(limit_refuses_and_says_when),
-		T(given_back_slot_is_free_again),
-		T(count_survives_a_restart),
-		T(hour_old_releases_are_forgotten),
-		T(frees_at_follows_the_oldest_kept),
-		T(record_from_the_future_is_dropped),
-		T(no_limit_records_nothing),
-		T(unreadable_budget_sends_nothing),
-		T(frees_at_counts_past_a_lowered_limit),
+		T(limit_refuses_and_says_when),      T(given_back_slot_is_free_again),
+		T(count_survives_a_restart),         T(hour_old_releases_are_forgotten),
+		T(frees_at_follows_the_oldest_kept), T(record_from_the_future_is_dropped),
+		T(no_limit_counts_nothing),          T(slot_and_mark_are_one_line),
+		T(unreadable_budget_sends_nothing),  T(frees_at_counts_past_a_lowered_limit),
 	};
 #undef T
 
