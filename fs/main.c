@@ -301,12 +301,12 @@ int main(int argc, char *argv[])
 	/* glibc gives each thread that allocates an arena of its own: the 64
 	 * FUSE workers and a listing's page threads would each keep memory
 	 * freed in it, which no other thread reuses and malloc_trim() rarely
-	 * returns, so RSS would ratchet up with every ls -l.  One arena (and
-	 * glibc's per-thread caches) is enough for threads that mostly wait on
-	 * the kernel or the network: measured, a listing costs no more CPU
+	 * returns, so RSS would ratchet up with every ls -l.  Two arenas
+	 * suffice for threads that mostly wait on the kernel or the network;
+	 * one made a listing's 32 page threads wait on each other
 	 * (MALLOC_ARENA_MAX in the environment still decides). */
 	if (!getenv("MALLOC_ARENA_MAX"))
-		mallopt(M_ARENA_MAX, 1);
+		mallopt(M_ARENA_MAX, 2);
 	/* Before any thread: cJSON's allocation hooks are process-wide. */
 	jsonmem_init();
 	log_setup(false, false);
