@@ -185,19 +185,31 @@ static bool same_record(const struct number *a, const struct number *b)
 	return a == b || (a->json_len == b->json_len && !memcmp(a->json, b->json, a->json_len));
 }
 
+/* True when N is held by both tables being compared.  A refresh shares each
+ * unchanged record with the table it replaces (intern_unchanged()), and
+ * while the two are compared, under the lock, nothing else holds a
+ * reference: the changes replayed onto the new table were released by
+ * clear_changes(), and a replay that replaced a shared record dropped the
+ * new table's reference to it.  So a second reference means "the same
+ * record under the same digits in both", and spares two lookups a number. */
+static bool in_both(const struct number *n)
+{
+	return atomic_load_explicit(&n->refs, memory_order_relaxed) >= 2;
+}
+
 /* The numbers that left, joined or changed between OLD and FRESH. */
 static void diff_tables(const struct numtab *old, const struct numtab *fresh, struct events *ev)
 {
 	for (size_t i = 0; i < old->count; i++) {
 		const struct number *was = old->order[i], *is;
 
-		if (was && (!(is = numtab_get(fresh, was->digits)) || !same_record(was, is)))
+		if (was && !in_both(was) && (!(is = numtab_get(fresh, was->digits)) || !same_record(was, is)))
 			add_event(ev, was->digits, was, is);
 	}
 	for (size_t i = 0; i < fresh->count; i++) {
 		const struct number *is = fresh->order[i];
 
-		if (is && !numtab_get(old, is->digits))
+		if (is && !in_both(is) && !numtab_get(old, is->digits))
 			add_event(ev, is->digits, NULL, is);
 	}
 }
