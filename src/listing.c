@@ -25,7 +25,7 @@
 #include <string.h>
 #include <time.h>
 
-#define COLLECTOR_TICK_MS 250 /* how often a waiting collector looks at the stop flag */
+#define WAIT_TICK_MS 250 /* how often a waiting thread looks at the stop flag */
 
 /* A page that has arrived and waits to be collected. */
 struct slot {
@@ -131,7 +131,7 @@ static void *worker(void *arg)
 		int ret;
 
 		if (!may_ask(r, now)) {
-			wait_until(r, &r->room, now < r->pace.resume_at ? r->pace.resume_at : now + COLLECTOR_TICK_MS);
+			wait_until(r, &r->room, now < r->pace.resume_at ? r->pace.resume_at : now + WAIT_TICK_MS);
 			continue;
 		}
 		page = r->next++;
@@ -321,7 +321,7 @@ static int next_page(struct read *r, struct slot *got)
 		}
 		if ((ret = staff(r)))
 			break;
-		wait_until(r, &r->arrived, clock_now_ms() + COLLECTOR_TICK_MS);
+		wait_until(r, &r->arrived, clock_now_ms() + WAIT_TICK_MS);
 	}
 	if (ret == 0) {
 		*got = *slot;
