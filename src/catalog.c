@@ -27,6 +27,7 @@ struct catalog {
 	struct api *api;
 	int64_t ttl_ms;
 	unsigned parallel, parallel_max;
+	unsigned paced;              /* the pace the last listing ended at; guarded by lock */
 	int64_t page_ms, listing_ms; /* a page's and a whole listing's time limits */
 	char country[3];             /* "" for the account's numbers, else an inventory */
 	size_t max;
@@ -323,8 +324,11 @@ static int refresh_locked(struct catalog *cat, struct aftermath *after)
 		.max = cat->max,
 		.expected = cat->table.live,
 	};
+	/* A refresh starts at the pace the last listing reached, so it need not
+	 * grow again from [api] parallel; never below that. */
+	unsigned paced = cat->paced > cat->parallel ? cat->paced : cat->parallel;
 	struct listing_params params = {
-		.parallel = cat->parallel,
+		.parallel = paced,
 		.parallel_max = cat->parallel_max,
 		.page_ms = cat->page_ms,
 		.deadline = clock_now_ms() + cat->listing_ms,
@@ -333,6 +337,7 @@ static int refresh_locked(struct catalog *cat, struct aftermath *after)
 		.settle_arg = cat,
 		.intern = intern_unchanged,
 		.intern_arg = cat,
+		.paced = &paced,
 	};
 	int64_t started = clock_now_ms();
 	time_t started_wall = time(NULL);
@@ -344,6 +349,7 @@ static int refresh_locked(struct catalog *cat, struct aftermath *after)
 	pthread_mutex_unlock(&cat->lock);
 	ret = listing_fetch(cat->api, &query, &params, &fresh);
 	pthread_mutex_lock(&cat->lock);
+	cat->paced = paced;
 	if (ret == 0) {
 		replay_changes(cat, &fresh);
 		after->old = cat->table;

@@ -403,6 +403,8 @@ static int read_once(struct api *api, const struct listing_query *q, const struc
 	finish(&r);
 	log_debug("listing: %ld pages in %lld ms, up to %u at once at the end", r.collected,
 		  (long long)(clock_now_ms() - started), pace_window(&r.pace));
+	if (p->paced && (ret == 0 || ret == -ESTALE))
+		*p->paced = pace_window(&r.pace);
 	if (r.pace.halvings)
 		log_info("listing: the API pushed back; %u pages at once after %u halvings", pace_window(&r.pace),
 			 r.pace.halvings);

@@ -51,6 +51,8 @@ struct listing_params {
 	void *settle_arg;
 	listing_intern_fn *intern; /* may be NULL */
 	void *intern_arg;
+	unsigned *paced; /* may be NULL: set to the pages asked for at once when
+			    the read ended, a start for the next one */
 };
 
 /* Fetch every page of Q into OUT, a table initialised here.  Page 1's claims
