@@ -22,6 +22,7 @@
 #define BACKOFF_FIRST_MS 100
 #define BACKOFF_CAP_MS 4000
 #define URL_MAX 512
+#define RETRY_ROOM_MS 20 /* the least time worth sending a retry in */
 
 struct api {
 	const struct config *cfg;
@@ -128,13 +129,15 @@ static const char *url_path(const char *url, const struct config *cfg)
 }
 
 /* Wait DELAY_MS before another attempt, if the deadline leaves room for the
- * wait and a request after it.  False means: give up now. */
+ * wait and a request after it.  False means: give up now, with the failure
+ * already met (an attempt the deadline stops before it is sent would only
+ * replace it with "timed out"). */
 static bool wait_for_retry(long delay_ms, int64_t deadline)
 {
-	if (delay_ms >= clock_left_ms(deadline))
+	if (delay_ms + RETRY_ROOM_MS >= clock_left_ms(deadline))
 		return false;
 	clock_sleep_until(delay_ms, deadline);
-	return true;
+	return clock_left_ms(deadline) > 0;
 }
 
 static void describe_failure(const struct http_response *resp, enum http_fate fate, struct api_outcome *out)
