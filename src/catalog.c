@@ -304,6 +304,18 @@ static struct number *intern_unchanged(void *arg, const struct number *draft)
 	return n;
 }
 
+/* Pages to ask for at once when a refresh starts: the pace the last listing
+ * reached, so it need not grow again from [api] parallel; never below that,
+ * and never above the pages that listing had (a small account asks for few
+ * at once).  Called with the lock held. */
+static unsigned start_pace(const struct catalog *cat)
+{
+	size_t pages = (cat->table.live + LISTING_PER_PAGE - 1) / LISTING_PER_PAGE;
+	unsigned paced = cat->paced < pages ? cat->paced : (unsigned)pages;
+
+	return paced > cat->parallel ? paced : cat->parallel;
+}
+
 /* What a refresh leaves to do once the lock is released. */
 struct aftermath {
 	struct numtab old; /* the table replaced */
@@ -324,9 +336,7 @@ static int refresh_locked(struct catalog *cat, struct aftermath *after)
 		.max = cat->max,
 		.expected = cat->table.live,
 	};
-	/* A refresh starts at the pace the last listing reached, so it need not
-	 * grow again from [api] parallel; never below that. */
-	unsigned paced = cat->paced > cat->parallel ? cat->paced : cat->parallel;
+	unsigned paced = start_pace(cat);
 	struct listing_params params = {
 		.parallel = paced,
 		.parallel_max = cat->parallel_max,
