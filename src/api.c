@@ -225,6 +225,8 @@ static int api_call(struct api *api, const char *method, const char *url, const 
 			}
 		} else {
 			ret = resp->timed_out ? -ETIMEDOUT : -EIO;
+			if (resp->permanent)
+				break; /* an unverifiable peer stays unverifiable */
 		}
 		if (!wait_for_retry(delay, deadline))
 			break;

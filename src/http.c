@@ -284,6 +284,23 @@ static void set_options(struct http_client *c, CURL *h, const char *method, cons
 	curl_easy_setopt(h, CURLOPT_PREREQDATA, t);
 }
 
+/* A failure no retry can mend: the same request would fail the same way. */
+static bool is_permanent(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_URL_MALFORMAT:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* The path part of URL, for log lines. */
 static const char *url_path(const char *url)
 {
@@ -326,6 +343,7 @@ enum http_fate http_perform(struct http_client *c, const char *method, const cha
 	} else {
 		fate = t.sends == 0 ? HTTP_NOT_SENT : HTTP_UNKNOWN;
 		resp->timed_out = rc == CURLE_OPERATION_TIMEDOUT;
+		resp->permanent = fate == HTTP_NOT_SENT && is_permanent(rc);
 		snprintf(resp->error, sizeof(resp->error), "%s",
 			 t.sends > 1 ? "connection lost after the request was sent" : curl_easy_strerror(rc));
 		resp->status = 0;

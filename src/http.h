@@ -31,6 +31,9 @@ struct http_response {
 	size_t len;          /* bytes in body */
 	bool too_big;        /* the body exceeded max_body and was dropped */
 	bool timed_out;      /* the deadline ended the request */
+	bool permanent;      /* not sent, and sending again cannot help (the
+				peer's certificate failed verification, a bad
+				CA file, a URL libcurl refuses) */
 	long retry_after_ms; /* from a Retry-After header, or -1 */
 	char error[256];     /* the transport's reason when not answered */
 };
