@@ -839,7 +839,7 @@ static int vfs_statfs(const char *path, struct statvfs *sv)
 	long age;
 
 	(void)path;
-	catalog_stats(fs->catalog, &age, &held);
+	catalog_stats(fs->catalog, &age, &held, NULL);
 	*sv = (struct statvfs){
 		.f_bsize = STATFS_BLOCK,
 		.f_frsize = STATFS_BLOCK,

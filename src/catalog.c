@@ -477,16 +477,6 @@ int catalog_refresh_if_stale(struct catalog *cat, bool may_wait)
 	return ret;
 }
 
-bool catalog_fresh(struct catalog *cat)
-{
-	bool fresh;
-
-	pthread_mutex_lock(&cat->lock);
-	fresh = need_of(cat) == NEED_NOTHING;
-	pthread_mutex_unlock(&cat->lock);
-	return fresh;
-}
-
 void catalog_drop(struct catalog *cat)
 {
 	struct numtab old = { 0 };
@@ -852,21 +842,13 @@ uint64_t catalog_bytes(struct catalog *cat)
 	return bytes;
 }
 
-bool catalog_refreshing(struct catalog *cat)
-{
-	bool refreshing;
-
-	pthread_mutex_lock(&cat->lock);
-	refreshing = cat->refreshing;
-	pthread_mutex_unlock(&cat->lock);
-	return refreshing;
-}
-
-void catalog_stats(struct catalog *cat, long *age_s, size_t *count)
+void catalog_stats(struct catalog *cat, long *age_s, size_t *count, bool *refreshing)
 {
 	pthread_mutex_lock(&cat->lock);
 	*age_s = cat->loaded_at ? (long)((clock_now_ms() - cat->loaded_at) / 1000) : -1;
 	*count = cat->table.live;
+	if (refreshing)
+		*refreshing = cat->refreshing;
 	pthread_mutex_unlock(&cat->lock);
 }
 

@@ -92,10 +92,6 @@ void catalog_free(struct catalog *cat);
  * Thread-safe; the only catalog call that does network I/O. */
 int catalog_refresh_if_stale(struct catalog *cat, bool may_wait);
 
-/* True when the listing is younger than the TTL and not invalidated.
- * Thread-safe. */
-bool catalog_fresh(struct catalog *cat);
-
 /* Forget the listing held (memory is returned): the next
  * catalog_refresh_if_stale() reads it again.  A refresh in progress is left
  * alone.  Thread-safe. */
@@ -156,12 +152,10 @@ void catalog_record_account(const char *json, size_t len, char out[ROUTE_ID_MAX 
  * sum of their number_info sizes.  Thread-safe; no I/O; walks the table. */
 uint64_t catalog_bytes(struct catalog *cat);
 
-/* True while a listing read is in progress (in the background or waited
- * for).  Thread-safe. */
-bool catalog_refreshing(struct catalog *cat);
-
-/* Seconds since the listing was fetched (-1: never) and its size. */
-void catalog_stats(struct catalog *cat, long *age_s, size_t *count);
+/* Seconds since the listing was fetched (-1: never), its size, and (when
+ * REFRESHING is not NULL) whether a read of it is in progress, in the
+ * background or waited for.  Thread-safe. */
+void catalog_stats(struct catalog *cat, long *age_s, size_t *count, bool *refreshing);
 
 /* Where a number is shown: what decides the directories that list it. */
 struct catalog_place {

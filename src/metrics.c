@@ -16,7 +16,7 @@ void metrics_collect(struct api *api, struct catalog *catalog, struct releaser *
 	api_counters(api, &out->api);
 	release_counters(releaser, &out->releases);
 	out->budget_known = release_budget(releaser, &out->budget_used, &out->budget_limit) == 0;
-	catalog_stats(catalog, &out->listing_age_s, &out->listing_numbers);
+	catalog_stats(catalog, &out->listing_age_s, &out->listing_numbers, NULL);
 	catalog_refresh_counts(catalog, &out->refreshes, &out->refresh_failures);
 }
 

@@ -75,7 +75,7 @@ int settle_find(struct api *api, struct catalog *catalog, unsigned parallel, con
 		log_info("settling %s: a search for %s did not list %s, which is held; reading the whole listing",
 			 digits, prefix, witness);
 	}
-	catalog_stats(catalog, &age, &whole.expected);
+	catalog_stats(catalog, &age, &whole.expected, NULL);
 	return look_up(api, &whole, parallel, digits, NULL, deadline, found, &witness_seen);
 }
 

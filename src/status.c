@@ -89,11 +89,12 @@ char *status_render(const struct status_sources *src, size_t *len)
 	cJSON *root = cJSON_CreateObject(), *listing;
 	char when[32], *json = NULL, *out = NULL;
 	size_t count;
+	bool refreshing;
 	long age;
 
 	if (!root)
 		return NULL;
-	catalog_stats(src->catalog, &age, &count);
+	catalog_stats(src->catalog, &age, &count, &refreshing);
 	timefmt_format_utc(src->mounted_at, when, sizeof(when));
 	if (!cJSON_AddStringToObject(root, "version", VOBIZFS_VERSION) ||
 	    !cJSON_AddStringToObject(root, "account_id", cfg->auth_id) ||
@@ -107,7 +108,7 @@ char *status_render(const struct status_sources *src, size_t *len)
 	    !(age < 0 ? cJSON_AddNullToObject(listing, "age_seconds")
 		      : cJSON_AddNumberToObject(listing, "age_seconds", (double)age)) ||
 	    !cJSON_AddNumberToObject(listing, "ttl_seconds", cfg->ttl_s) ||
-	    !cJSON_AddBoolToObject(listing, "refreshing", catalog_refreshing(src->catalog)) ||
+	    !cJSON_AddBoolToObject(listing, "refreshing", refreshing) ||
 	    !add_counters(root, src->api, src->releaser, src->gate) || !add_health_and_moves(root, src))
 		goto out;
 	json = cJSON_Print(root);
