@@ -19,7 +19,7 @@
 #include "purchase.h"
 #include "release.h"
 #include "routing.h"
-#include "state.h"
+#include "store.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -196,7 +196,8 @@ static int setup(struct vobizfs *fs)
 		fprintf(stderr, "vobizfs: %s\n", err);
 		return ret;
 	}
-	if ((ret = state_open(fs->cfg.state_dir, fs->cfg.auth_id, &fs->state, err, sizeof(err)))) {
+	if ((ret = store_open(fs->cfg.state_dir, fs->cfg.auth_id, fs->cfg.max_per_hour, fs->cfg.timeout_s, &fs->store,
+			      err, sizeof(err)))) {
 		fprintf(stderr, "vobizfs: %s\n", err);
 		return ret;
 	}
@@ -211,7 +212,7 @@ static int setup(struct vobizfs *fs)
 		fprintf(stderr, "vobizfs: out of memory\n");
 		return -ENOMEM;
 	}
-	fs->releaser = releaser_new(&fs->cfg, fs->api, fs->catalog, fs->audit, fs->state);
+	fs->releaser = releaser_new(&fs->cfg, fs->api, fs->catalog, fs->audit, fs->store);
 	fs->router = router_new(&fs->cfg, fs->api, fs->catalog, fs->audit);
 	fs->inventory = inventory_new(&fs->cfg, fs->api);
 	fs->purchaser = purchaser_new(&fs->cfg, fs->api, fs->catalog, fs->audit);
@@ -278,7 +279,7 @@ static void teardown(struct vobizfs *fs)
 	catalog_free(fs->catalog);
 	api_free(fs->api);
 	audit_close(fs->audit);
-	state_close(fs->state);
+	store_close(fs->store);
 	config_free(&fs->cfg);
 	log_clear_secrets();
 }

@@ -19,14 +19,14 @@ struct inventory;
 struct purchaser;
 struct releaser;
 struct router;
-struct state;
+struct store;
 
 struct vobizfs {
 	struct config cfg;
 	struct api *api;
 	struct catalog *catalog;
 	struct audit *audit;
-	struct state *state; /* [release] state_dir */
+	struct store *store; /* [release] state_dir/vobizfs.db */
 	struct releaser *releaser;
 	struct router *router;
 	struct gate *gate; /* admits operations that may wait on the network */
