@@ -94,6 +94,7 @@ struct store {
 	pthread_cond_t wake;  /* a job is queued, or stopping */
 	pthread_cond_t done;  /* a job is done (CLOCK_MONOTONIC) */
 	struct job *head, *tail;
+	bool serving; /* the thread runs (store_serve()) */
 	bool stopping;
 	bool whole;
 	struct mirror m;
@@ -687,6 +688,15 @@ static int submit(struct store *s, struct job **jp)
 	struct timespec until;
 	int64_t at = j->deadline;
 
+	if (!s->serving) { /* before store_serve(): in the caller's thread */
+		if (!(j->result = check_whole(s))) {
+			j->result = j->run(s, j);
+			rollback(s);
+			refresh_mirror(s);
+		}
+		return j->result;
+	}
+
 	/* the deadline on CLOCK_MONOTONIC, as the condition waits */
 	until.tv_sec = at / 1000;
 	until.tv_nsec = (at % 1000) * 1000000;
@@ -765,10 +775,6 @@ int store_open(const char *dir, const char *account, unsigned max_per_hour, unsi
 		snprintf(err, errlen, "%s: cannot be read: %s", s->path, sqlite3_errmsg(s->db));
 		goto fail;
 	}
-	if ((ret = -pthread_create(&s->thread, NULL, store_thread, s))) {
-		snprintf(err, errlen, "cannot start the state store's thread: %s", strerror(-ret));
-		goto fail;
-	}
 	*out = s;
 	return 0;
 fail:
@@ -783,6 +789,17 @@ fail:
 	return ret;
 }
 
+int store_serve(struct store *s)
+{
+	int ret = -pthread_create(&s->thread, NULL, store_thread, s);
+
+	if (ret)
+		log_error("cannot start the state store's thread: %s", strerror(-ret));
+	else
+		s->serving = true;
+	return ret;
+}
+
 void store_close(struct store *s)
 {
 	if (!s)
@@ -791,7 +808,8 @@ void store_close(struct store *s)
 	s->stopping = true;
 	pthread_cond_signal(&s->wake);
 	pthread_mutex_unlock(&s->lock);
-	pthread_join(s->thread, NULL);
+	if (s->serving)
+		pthread_join(s->thread, NULL);
 	sqlite3_close(s->db);
 	mirror_free(&s->m);
 	pthread_cond_destroy(&s->done);

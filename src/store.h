@@ -48,6 +48,12 @@ struct store;
 int store_open(const char *dir, const char *account, unsigned max_per_hour, unsigned timeout_s, struct store **out,
 	       char *err, size_t errlen);
 
+/* From now on every call runs on the store's own thread, so that it answers
+ * by its deadline whatever the disk does.  Before, calls run in the caller's
+ * thread: at mount, before the daemon forks (no thread survives fork()).
+ * Call once, after the fork.  Returns 0 or a negative errno (logged). */
+int store_serve(struct store *store);
+
 /* Close it.  STORE may be NULL. */
 void store_close(struct store *store);
 
