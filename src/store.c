@@ -23,6 +23,9 @@
 #define ACCOUNT_MAX 64
 #define BOOT_ID_MAX 40
 #define JOURNAL_MAX_BYTES (16 << 20)
+/* A lock held is given up this long before the deadline, so that the caller
+ * learns it was the lock (EAGAIN), not a store that stopped answering. */
+#define LOCK_MARGIN_MS 250
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS slots ("
@@ -221,8 +224,8 @@ static int run(struct store *s, sqlite3_stmt *st, const char *what)
 
 static int begin(struct store *s, struct job *j)
 {
-	if (j) { /* a lock another mount holds is waited for until the deadline, no longer */
-		int64_t left = clock_left_ms(j->deadline);
+	if (j) { /* a lock another mount holds is waited for until just before the deadline: then EAGAIN */
+		int64_t left = clock_left_ms(j->deadline) - LOCK_MARGIN_MS;
 
 		sqlite3_busy_timeout(s->db, (int)(left > 1 ? (left < INT32_MAX ? left : INT32_MAX) : 1));
 	}
