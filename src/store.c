@@ -715,7 +715,10 @@ static int submit(struct store *s, struct job **jp)
 	s->tail = j;
 	pthread_cond_signal(&s->wake);
 	while (!j->done)
-		if (pthread_cond_timedwait(&s->done, &s->lock, &until) == ETIMEDOUT && !j->done) {
+		/* The deadline is judged by our clock, not by the wait's answer: an
+		 * interposed pthread_cond_timedwait (libfaketime) may time out early. */
+		if (pthread_cond_timedwait(&s->done, &s->lock, &until) == ETIMEDOUT && !j->done &&
+		    clock_left_ms(j->deadline) == 0) {
 			j->abandoned = true; /* the thread frees it */
 			*jp = NULL;
 			pthread_mutex_unlock(&s->lock);
