@@ -8,8 +8,10 @@
 #include "accounts.h"
 #include "api.h"
 #include "audit.h"
+#include "caller.h"
 #include "catalog.h"
 #include "clock.h"
+#include "fdlimit.h"
 #include "gate.h"
 #include "health.h"
 #include "log.h"
@@ -244,6 +246,25 @@ static int setup(struct vobizfs *fs)
 	return ret;
 }
 
+/* Before any thread: the open files limit raised, libgcc_s loaded (an
+ * unmount short of descriptors must not abort), and descriptors kept for
+ * reading who asks for a release.  Returns 0, or -1 when the mount must not
+ * start (said on stderr). */
+static int prepare_for_few_descriptors(void)
+{
+	char note[256];
+
+	if (fdlimit_prepare(note, sizeof(note)))
+		fprintf(stderr, "vobizfs: warning: %s\n", note);
+	if (caller_init(note, sizeof(note))) {
+		fprintf(stderr, "vobizfs: %s; not mounting\n", note);
+		return -1;
+	}
+	if (note[0])
+		fprintf(stderr, "vobizfs: warning: %s\n", note);
+	return 0;
+}
+
 /* How many FUSE workers run: -o max_threads if given, else DEFAULT_WORKERS. */
 static unsigned worker_threads(const struct options *o, const struct fuse_cmdline_opts *cmd)
 {
@@ -339,6 +360,8 @@ int main(int argc, char *argv[])
 	}
 	log_setup(false, cmd.debug);
 	workers = cmd.singlethread ? 1 : worker_threads(&o, &cmd);
+	if (prepare_for_few_descriptors())
+		goto out_cmd;
 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "vobizfs: cannot initialise libcurl\n");
@@ -416,6 +439,7 @@ out_fuse:
 out_core:
 	teardown(&fs);
 	curl_global_cleanup();
+	caller_shutdown();
 	fuse_loop_cfg_destroy(loop);
 out_cmd:
 	free(cmd.mountpoint);
