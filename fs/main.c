@@ -265,6 +265,19 @@ static int prepare_for_few_descriptors(void)
 	return 0;
 }
 
+/* After a failure to start: if the cause was a lack of descriptors, which
+ * the libraries report in their own words, say so. */
+static void say_if_out_of_descriptors(void)
+{
+	unsigned long long limit;
+
+	if (fdlimit_exhausted(&limit))
+		fprintf(stderr,
+			"vobizfs: too many open files: the limit of %llu open files is reached (raise it with "
+			"ulimit -n)\n",
+			limit);
+}
+
 /* How many FUSE workers run: -o max_threads if given, else DEFAULT_WORKERS. */
 static unsigned worker_threads(const struct options *o, const struct fuse_cmdline_opts *cmd)
 {
@@ -387,8 +400,10 @@ int main(int argc, char *argv[])
 	fuse = fuse_new(&args, &vobizfs_ops, sizeof(vobizfs_ops), &fs);
 	if (!fuse)
 		goto out_core;
-	if (setup(&fs))
+	if (setup(&fs)) {
+		say_if_out_of_descriptors();
 		goto out_fuse;
+	}
 	if (fuse_mount(fuse, cmd.mountpoint) != 0)
 		goto out_fuse;
 	if (fuse_daemonize(cmd.foreground) != 0)

@@ -3,10 +3,12 @@
 #include "fdlimit.h"
 
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 int fdlimit_prepare(char *note, size_t notelen)
 {
@@ -33,4 +35,20 @@ int fdlimit_prepare(char *note, size_t notelen)
 		ret = -1;
 	}
 	return ret;
+}
+
+bool fdlimit_exhausted(unsigned long long *limit)
+{
+	struct rlimit lim = { 0 };
+	int fd = fcntl(2, F_DUPFD_CLOEXEC, 0);
+
+	if (fd >= 0) {
+		close(fd);
+		return false;
+	}
+	if (errno != EMFILE)
+		return false;
+	getrlimit(RLIMIT_NOFILE, &lim);
+	*limit = (unsigned long long)lim.rlim_cur;
+	return true;
 }

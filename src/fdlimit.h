@@ -4,6 +4,7 @@
 #ifndef VOBIZFS_FDLIMIT_H
 #define VOBIZFS_FDLIMIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Raise the soft RLIMIT_NOFILE to the hard limit, and load libgcc_s.so.1 for
@@ -14,5 +15,11 @@
  * thread starts.  Returns 0, or -1 with what could not be done in NOTE (the
  * process can go on: then an unmount short of descriptors may abort). */
 int fdlimit_prepare(char *note, size_t notelen);
+
+/* True when the process has no descriptor left (a new one is EMFILE), with
+ * the limit in *LIMIT: for a message that names the cause of a failure that
+ * reached the user in other words ("Couldn't connect to server").
+ * Thread-safe. */
+bool fdlimit_exhausted(unsigned long long *limit);
 
 #endif
