@@ -412,8 +412,11 @@ int main(int argc, char *argv[])
 		log_setup(true, cmd.debug);
 	/* A number leaving or joining a directory is told to the kernel, from a
 	 * thread started after fuse_daemonize() forked. */
-	if (!(notifier = notifier_new(fuse)))
+	if (!(notifier = notifier_new(fuse))) {
+		log_error("cannot start a thread (out of memory, or the process limit reached: ulimit -u); "
+			  "unmounting");
 		goto out_unmount;
+	}
 	catalog_set_change_hook(fs.catalog, notifier_change, notifier);
 	if (fuse_set_signal_handlers(fuse_get_session(fuse)) != 0)
 		goto out_unmount;
@@ -436,7 +439,10 @@ int main(int argc, char *argv[])
 		ret = fuse_loop_mt(fuse, loop);
 	}
 	/* The loop returns the signal that ended it (a normal stop) or a
-	 * negative errno. */
+	 * negative errno: libfuse could not start its workers. */
+	if (ret < 0)
+		log_error("the FUSE loop stopped: %s (out of memory, or the process limit reached: ulimit -u)",
+			  strerror(ret == -1 ? EAGAIN : -ret));
 	ret = ret < 0 ? 1 : 0;
 out_signals:
 	fuse_remove_signal_handlers(fuse_get_session(fuse));
