@@ -45,6 +45,31 @@ intents=$(jq -r 'select(.event == "intent") | .number' "$T/small/audit.jsonl" | 
 outcomes=$(jq -r 'select(.event == "outcome" and .result == "ok") | .number' "$T/small/audit.jsonl" | sort | paste -sd' ')
 expect_eq "every intent has its ok outcome" "$intents" "$outcomes"
 expect_eq "releases audited" $((released + 1)) "$(jq -r 'select(.event == "intent")' "$T/small/audit.jsonl" | jq -s length)"
+
+# An outcome that meets a full disk (the intent went in, then the disk filled
+# while the DELETE was out): logged, kept, and written before the next line.
+clear_requests
+a=${n[$((released + 2))]} b=${n[$((released + 3))]}
+ctl POST /faults "{\"method\":\"DELETE\",\"number\":\"$a\",\"action\":\"stall\",\"apply\":true}" >/dev/null
+rm "$MNT/numbers/$a" 2>"$T/rm_a.err" &
+rm_pid=$!
+wait_for "the DELETE of $a" 10 request_arrived DELETE "$a" || fail "no DELETE of $a"
+# Fill the log's last page with a line of padding, then the file system.
+size=$(stat -c %s "$T/small/audit.jsonl")
+pad=$(( (4096 - (size + 11) % 4096) % 4096 ))
+printf '{"pad":"%s"}\n' "$(head -c "$pad" /dev/zero | tr '\0' x)" >>"$T/small/audit.jsonl"
+dd if=/dev/zero of="$T/small/filler" bs=4096 2>/dev/null
+ctl DELETE /faults >/dev/null
+wait "$rm_pid" || fail "rm of $a (the DELETE was sent and answered) exited $?: $(cat "$T/rm_a.err")"
+grep -q "the outcome line is written with the next line" "$T/vobizfs.log" || fail "the lost outcome was not logged"
+expect_eq "no outcome of $a on the full disk" 0 \
+	"$(jq -r --arg n "$a" 'select(.event == "outcome" and .number == $n)' "$T/small/audit.jsonl" | jq -s length)"
+rm "$T/small/filler"
+rm "$MNT/numbers/$b" || fail "rm of $b once there is room"
+jq -c . "$T/small/audit.jsonl" >/dev/null || fail "a line of the audit log is not JSON"
+expect_eq "the kept outcome, then $b's lines" "outcome $a ok|intent $b null|outcome $b ok" \
+	"$(tail -n 3 "$T/small/audit.jsonl" | jq -r '"\(.event) \(.number) \(.result)"' | paste -sd'|')"
+expect_eq "DELETEs" 2 "$(count_requests DELETE)"
 unmount_vobizfs
 umount -l "$T/small"
 finish
