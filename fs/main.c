@@ -8,8 +8,10 @@
 #include "accounts.h"
 #include "api.h"
 #include "audit.h"
+#include "caller.h"
 #include "catalog.h"
 #include "clock.h"
+#include "fdlimit.h"
 #include "gate.h"
 #include "health.h"
 #include "log.h"
@@ -245,6 +247,38 @@ static int setup(struct vobizfs *fs)
 	return ret;
 }
 
+/* Before any thread: the open files limit raised, libgcc_s loaded (an
+ * unmount short of descriptors must not abort), and descriptors kept for
+ * reading who asks for a release.  Returns 0, or -1 when the mount must not
+ * start (said on stderr). */
+static int prepare_for_few_descriptors(void)
+{
+	char note[256];
+
+	if (fdlimit_prepare(note, sizeof(note)))
+		fprintf(stderr, "vobizfs: warning: %s\n", note);
+	if (caller_init(note, sizeof(note))) {
+		fprintf(stderr, "vobizfs: %s; not mounting\n", note);
+		return -1;
+	}
+	if (note[0])
+		fprintf(stderr, "vobizfs: warning: %s\n", note);
+	return 0;
+}
+
+/* After a failure to start: if the cause was a lack of descriptors, which
+ * the libraries report in their own words, say so. */
+static void say_if_out_of_descriptors(void)
+{
+	unsigned long long limit;
+
+	if (fdlimit_exhausted(&limit))
+		fprintf(stderr,
+			"vobizfs: too many open files: the limit of %llu open files is reached (raise it with "
+			"ulimit -n)\n",
+			limit);
+}
+
 /* How many FUSE workers run: -o max_threads if given, else DEFAULT_WORKERS. */
 static unsigned worker_threads(const struct options *o, const struct fuse_cmdline_opts *cmd)
 {
@@ -340,6 +374,8 @@ int main(int argc, char *argv[])
 	}
 	log_setup(false, cmd.debug);
 	workers = cmd.singlethread ? 1 : worker_threads(&o, &cmd);
+	if (prepare_for_few_descriptors())
+		goto out_cmd;
 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "vobizfs: cannot initialise libcurl\n");
@@ -365,8 +401,10 @@ int main(int argc, char *argv[])
 	fuse = fuse_new(&args, &vobizfs_ops, sizeof(vobizfs_ops), &fs);
 	if (!fuse)
 		goto out_core;
-	if (setup(&fs))
+	if (setup(&fs)) {
+		say_if_out_of_descriptors();
 		goto out_fuse;
+	}
 	if (fuse_mount(fuse, cmd.mountpoint) != 0)
 		goto out_fuse;
 	if (fuse_daemonize(cmd.foreground) != 0)
@@ -377,8 +415,11 @@ int main(int argc, char *argv[])
 		goto out_unmount;
 	/* A number leaving or joining a directory is told to the kernel, from a
 	 * thread started after fuse_daemonize() forked. */
-	if (!(notifier = notifier_new(fuse)))
+	if (!(notifier = notifier_new(fuse))) {
+		log_error("cannot start a thread (out of memory, or the process limit reached: ulimit -u); "
+			  "unmounting");
 		goto out_unmount;
+	}
 	catalog_set_change_hook(fs.catalog, notifier_change, notifier);
 	if (fuse_set_signal_handlers(fuse_get_session(fuse)) != 0)
 		goto out_unmount;
@@ -401,7 +442,10 @@ int main(int argc, char *argv[])
 		ret = fuse_loop_mt(fuse, loop);
 	}
 	/* The loop returns the signal that ended it (a normal stop) or a
-	 * negative errno. */
+	 * negative errno: libfuse could not start its workers. */
+	if (ret < 0)
+		log_error("the FUSE loop stopped: %s (out of memory, or the process limit reached: ulimit -u)",
+			  strerror(ret == -1 ? EAGAIN : -ret));
 	ret = ret < 0 ? 1 : 0;
 out_signals:
 	fuse_remove_signal_handlers(fuse_get_session(fuse));
@@ -419,6 +463,7 @@ out_fuse:
 out_core:
 	teardown(&fs);
 	curl_global_cleanup();
+	caller_shutdown();
 	fuse_loop_cfg_destroy(loop);
 out_cmd:
 	free(cmd.mountpoint);

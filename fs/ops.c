@@ -6,6 +6,7 @@
 
 #include "accounts.h"
 #include "audit.h"
+#include "caller.h"
 #include "catalog.h"
 #include "country.h"
 #include "clock.h"
@@ -82,20 +83,13 @@ static int64_t op_deadline(const struct vobizfs *fs)
 	return clock_deadline_in(fs->cfg.timeout_s);
 }
 
+/* Who made this request; what cannot be read is in C->unknown, and the
+ * guards refuse on it. */
 static void caller_of_request(struct caller *c)
 {
 	const struct fuse_context *ctx = fuse_get_context();
-	char path[64];
-	FILE *f;
 
-	*c = (struct caller){ .uid = ctx->uid, .pid = ctx->pid };
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)ctx->pid);
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	if (fgets(c->comm, sizeof(c->comm), f))
-		c->comm[strcspn(c->comm, "\n")] = '\0';
-	fclose(f);
+	caller_read(ctx->pid, ctx->uid, c);
 }
 
 /* A refused attempt to put content on the mount (open for writing, create,

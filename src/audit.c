@@ -1,6 +1,7 @@
 /* audit.c — JSON-lines audit trail, one write(2) per line on an O_APPEND
- * descriptor, synced before the caller goes on.  The descriptor follows the
- * path: reopened on request (SIGHUP) and when the file was deleted. */
+ * descriptor, synced before the caller goes on; a line is whole or absent (a
+ * short write is cut off again).  The descriptor follows the path: reopened
+ * on request (SIGHUP) and when the file was deleted. */
 #include "audit.h"
 
 #include "errmap.h"
@@ -18,10 +19,21 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Outcome lines kept for the next write when their own failed; past this,
+ * the oldest are dropped (and said so). */
+#define PENDING_MAX (64 * 1024)
+
+static int write_whole(int fd, const char *buf, size_t len);
+
 struct audit {
 	char *path;
 	int fd;
-	pthread_mutex_t lock; /* guards fd; keeps the lines of concurrent writers in order */
+	pthread_mutex_t lock; /* guards fd, pending; keeps the lines of concurrent writers in order */
+	char *pending;        /* whole outcome lines not written yet, or NULL */
+	size_t pending_len;
+	/* The last intent that could not be written ("action number"): its
+	 * outcome (a refusal: nothing was sent) is not kept for later. */
+	char lost_intent[96];
 };
 
 /* Open PATH for appending, reached without following a final symbolic link,
@@ -84,6 +96,9 @@ void audit_close(struct audit *a)
 {
 	if (!a)
 		return;
+	if (a->pending_len && write_whole(a->fd, a->pending, a->pending_len))
+		log_error("the audit log %s: %zu bytes of outcome lines could not be written", a->path, a->pending_len);
+	free(a->pending);
 	close(a->fd);
 	pthread_mutex_destroy(&a->lock);
 	free(a->path);
@@ -140,13 +155,47 @@ static int follow_deleted_file(struct audit *a)
 	return 0;
 }
 
-static int write_line(int fd, const char *buf, size_t len)
+/* Append BUF (whole lines) and sync it, or leave the file as it was: a
+ * short write, or a sync that failed, is cut off again (ftruncate() to the
+ * size before), so that no reader meets half a line and the next line does
+ * not join it.  Returns 0 or the negative errno of the cause (a short write
+ * is asked again for its errno: ENOSPC, EDQUOT, EFBIG). */
+/* Sync what was just appended; if that fails, cut it off (to BEFORE, -1:
+ * not a regular file) and return the negative errno.  EINVAL: a device. */
+static int sync_or_cut(int fd, off_t before)
 {
-	ssize_t n = write(fd, buf, len);
+	int e;
 
-	if (n != (ssize_t)len)
-		return n < 0 ? -errno : -EIO;
-	return fdatasync(fd) < 0 ? -errno : 0;
+	if (fdatasync(fd) == 0 || errno == EINVAL)
+		return 0;
+	e = errno;
+	if (before >= 0 && ftruncate(fd, before) < 0)
+		log_error("cannot cut an unsynced line off the audit log: %s", strerror(errno));
+	return -e;
+}
+
+static int write_whole(int fd, const char *buf, size_t len)
+{
+	struct stat st;
+	off_t before = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : -1;
+	ssize_t n = write(fd, buf, len);
+	int e;
+
+	if (n == (ssize_t)len)
+		return sync_or_cut(fd, before);
+	if (n < 0) {
+		e = errno;
+	} else {
+		/* Short: the rest says why, and fails, or the line is whole. */
+		ssize_t rest = write(fd, buf + n, len - (size_t)n);
+
+		if (rest == (ssize_t)(len - (size_t)n))
+			return sync_or_cut(fd, before);
+		e = rest < 0 ? errno : EIO;
+	}
+	if (n > 0 && before >= 0 && ftruncate(fd, before) < 0)
+		log_error("cannot cut a torn line off the audit log: %s", strerror(errno));
+	return -e;
 }
 
 /* Add NAME with VALUE scrubbed (the token out; see audit_write()). */
@@ -225,10 +274,40 @@ out:
 	return line;
 }
 
+/* Keep LINE (an outcome that could not be written) for the next write. */
+static void keep_pending(struct audit *a, const char *line, size_t len)
+{
+	char *grown;
+
+	if (a->pending_len + len > PENDING_MAX) {
+		log_error("the audit log %s: %zu bytes of outcome lines that could not be written are lost", a->path,
+			  a->pending_len);
+		a->pending_len = 0;
+	}
+	grown = realloc(a->pending, a->pending_len + len);
+	if (!grown) {
+		log_error("the audit log %s: an outcome line that could not be written is lost (out of memory)",
+			  a->path);
+		return;
+	}
+	memcpy(grown + a->pending_len, line, len);
+	a->pending = grown;
+	a->pending_len += len;
+}
+
+/* True when E is the outcome of the last intent, which was not written. */
+static bool intent_lost(const struct audit *a, const struct audit_entry *e)
+{
+	size_t alen = strlen(e->action);
+
+	return !strncmp(a->lost_intent, e->action, alen) && a->lost_intent[alen] == ' ' &&
+	       !strcmp(a->lost_intent + alen + 1, e->number);
+}
+
 int audit_write(struct audit *a, const struct audit_entry *e)
 {
 	char *line, *buf;
-	size_t len;
+	size_t len, pending;
 	int ret = 0;
 
 	if (!a)
@@ -237,23 +316,41 @@ int audit_write(struct audit *a, const struct audit_entry *e)
 	if (!line)
 		return -ENOMEM;
 	len = strlen(line);
-	buf = realloc(line, len + 2);
+	pthread_mutex_lock(&a->lock);
+	/* Outcomes that could not be written go first, in one write with this line. */
+	pending = a->pending_len;
+	buf = malloc(pending + len + 1);
 	if (!buf) {
+		pthread_mutex_unlock(&a->lock);
 		cJSON_free(line);
 		return -ENOMEM;
 	}
-	buf[len++] = '\n';
-	pthread_mutex_lock(&a->lock);
+	if (pending)
+		memcpy(buf, a->pending, pending);
+	memcpy(buf + pending, line, len);
+	cJSON_free(line);
+	buf[pending + len++] = '\n';
 	/* A file deleted before the line is left at once; one deleted while it
 	 * was written gets the line again in the new file. */
 	for (int attempt = 0; attempt < 2; attempt++) {
-		if ((ret = follow_deleted_file(a)) || (ret = write_line(a->fd, buf, len)) || !deleted(a->fd))
+		if ((ret = follow_deleted_file(a)) || (ret = write_whole(a->fd, buf, pending + len)) || !deleted(a->fd))
 			break;
 		ret = -ENOENT; /* in case the second line is lost as well */
 	}
+	if (!e->result)
+		snprintf(a->lost_intent, sizeof(a->lost_intent), "%s %s", ret ? e->action : "", ret ? e->number : "");
+	if (ret == 0) {
+		if (pending)
+			log_info("the audit log %s: outcome lines that could not be written before are written",
+				 a->path);
+		a->pending_len = 0;
+	} else if (e->result && !intent_lost(a, e)) {
+		keep_pending(a, buf + pending, len);
+	}
 	pthread_mutex_unlock(&a->lock);
 	if (ret)
-		log_error("cannot write the audit log %s: %s", a->path, strerror(-ret));
+		log_error("cannot write the audit log %s: %s%s", a->path, strerror(-ret),
+			  e->result && !intent_lost(a, e) ? "; the outcome line is written with the next line" : "");
 	free(buf);
 	return ret;
 }

@@ -4,19 +4,14 @@
 #ifndef VOBIZFS_AUDIT_H
 #define VOBIZFS_AUDIT_H
 
+#include "caller.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
 struct audit;
 struct cJSON;
-
-/* Who asked, as the kernel told the filesystem. */
-struct caller {
-	uid_t uid;
-	pid_t pid;
-	char comm[32]; /* the program's name, e.g. "rm"; "" if unknown */
-};
 
 struct audit_entry {
 	const char *event;  /* "intent" or "outcome" */

@@ -340,7 +340,7 @@ int release_number(struct releaser *r, const char *digits, const struct caller *
 	struct catalog_filter held = { .status = NUMBER_ACTIVE };
 	struct attempt a = { 0 };
 	struct number_info info;
-	char why[160];
+	char why[320];
 	int64_t ticket = 0;
 	time_t frees_at;
 	int ret, slot;
@@ -351,8 +351,8 @@ int release_number(struct releaser *r, const char *digits, const struct caller *
 	}
 	if (!e164_is_digits(digits))
 		return -ENOENT;
-	if (!removal_is_deliberate(r->guard, caller, why, sizeof(why)))
-		return refuse(r, digits, caller, -EPERM, why);
+	if ((ret = removal_check(r->guard, caller, why, sizeof(why))))
+		return refuse(r, digits, caller, ret, why);
 	if (config_is_protected(r->cfg, digits))
 		return refuse(r, digits, caller, -EPERM, "the number is protected by [release] protect");
 	if ((ret = claims_take(&r->changing, digits, deadline, &slot)))
@@ -383,10 +383,12 @@ int release_number(struct releaser *r, const char *digits, const struct caller *
 		ret = refuse(r, digits, caller, ret, store_refusal(ret));
 		goto out;
 	}
-	if (audit_intent(r->audit, "release", digits, caller, false)) {
+	if ((ret = audit_intent(r->audit, "release", digits, caller, false))) {
 		give_back(r, ticket);
 		mark_settled(r, digits);
-		ret = refuse(r, digits, caller, -EIO, "the intent could not be recorded (audit log or state_dir)");
+		/* A full disk says so (audit_write() logged the errno). */
+		ret = refuse(r, digits, caller, ret == -ENOSPC || ret == -EDQUOT ? -ENOSPC : -EIO,
+			     "the intent could not be recorded (audit log or state_dir)");
 		goto out;
 	}
 	ret = send_release(r, digits, deadline, &a);

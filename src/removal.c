@@ -1,20 +1,38 @@
 /* removal.c — telling a deliberate removal from the unlink an overwriting or
  * moving tool makes on its way.  The kernel tells us only who is asking (pid,
- * program name), so the rule is stated in those terms. */
+ * uid; /proc the program), so the rule is stated in those terms, and a caller
+ * who cannot be told is refused. */
 #include "removal.h"
 
 #include "clock.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Programs whose unlinks replace or move a file rather than remove it. */
+/* Programs whose unlinks replace or move a file rather than remove it: the
+ * tools that overwrite or move, GIO (and so the GTK file managers' moves), a
+ * VCS checking out over a work tree, and the file managers themselves. */
 static const char *const overwriting_tools[] = {
-	"cp",   "mv",  "install", "ginstall", "ln",  "tar", "gtar",  "bsdtar",
-	"cpio", "pax", "unzip",   "7z",       "7za", "7zr", "rsync",
+	"cp",       "mv",    "install", "ginstall", "ln",         "tar",     "gtar",     "bsdtar",    "cpio",
+	"pax",      "unzip", "7z",      "7za",      "7zr",        "rsync",   "gio",      "git",       "mc",
+	"nautilus", "nemo",  "thunar",  "pcmanfm",  "pcmanfm-qt", "dolphin", "krusader", "doublecmd",
 };
+
+/* What a multi-call binary (busybox, toybox) may release with: its other
+ * applets (mv, cp, tar, cpio, unzip, ...) move or replace files, or are
+ * shells and tools not known here. */
+static const char *const removing_applets[] = { "rm", "unlink", "find" };
+
+static bool listed(const char *name, const char *const *names, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return false;
+}
 
 #define TAINT_SLOTS 64
 
@@ -77,17 +95,35 @@ static bool recently_refused(struct removal_guard *g, pid_t pid)
 	return found;
 }
 
-bool removal_is_deliberate(struct removal_guard *g, const struct caller *caller, char *why, size_t whylen)
+int removal_check(struct removal_guard *g, const struct caller *caller, char *why, size_t whylen)
 {
-	for (size_t i = 0; i < sizeof(overwriting_tools) / sizeof(overwriting_tools[0]); i++)
-		if (!strcmp(caller->comm, overwriting_tools[i])) {
-			snprintf(why, whylen, "%s replaces or moves files; only a removal (rm, unlink) releases",
-				 caller->comm);
-			return false;
+	if (caller->unknown) {
+		snprintf(why, whylen, "the caller could not be identified (%s); nothing is released on a guess",
+			 caller->unknown_why[0] ? caller->unknown_why : "no reason given");
+		return caller->unknown == -EAGAIN ? -EAGAIN : -EPERM;
+	}
+	if (!caller->comm[0]) {
+		snprintf(why, whylen, "the caller's program name is unknown; nothing is released on a guess");
+		return -EPERM;
+	}
+	if (caller_is_multi_call(caller->comm)) {
+		if (!listed(caller->applet, removing_applets, sizeof(removing_applets) / sizeof(removing_applets[0]))) {
+			snprintf(why, whylen, "%s %s is not a removal; only %s rm, unlink or find releases",
+				 caller->comm, caller->applet[0] ? caller->applet : "(applet unknown)", caller->comm);
+			return -EPERM;
 		}
+	} else if (listed(caller->comm, overwriting_tools, sizeof(overwriting_tools) / sizeof(overwriting_tools[0]))) {
+		snprintf(why, whylen, "%s replaces or moves files; only a removal (rm, unlink) releases", caller->comm);
+		return -EPERM;
+	}
 	if (recently_refused(g, caller->pid)) {
 		snprintf(why, whylen, "its write to the mount was just refused; only a removal (rm, unlink) releases");
-		return false;
+		return -EPERM;
 	}
-	return true;
+	return 0;
+}
+
+bool removal_is_deliberate(struct removal_guard *g, const struct caller *caller, char *why, size_t whylen)
+{
+	return removal_check(g, caller, why, whylen) == 0;
 }
