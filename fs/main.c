@@ -223,7 +223,8 @@ static int setup(struct vobizfs *fs)
 		return -ENOMEM;
 	}
 	/* The one line below says what went wrong; the API's own warnings would
-	 * only repeat it (they show with -d). */
+	 * only repeat it (they show with -d).  What the listing holds (items
+	 * skipped, a total its pages disagree with) is logged all the same. */
 	log_quiet(true);
 	ret = catalog_refresh_if_stale(fs->catalog, true);
 	log_quiet(false);
@@ -234,7 +235,11 @@ static int setup(struct vobizfs *fs)
 				fs->cfg.state_dir, strerror(-ret));
 		return ret;
 	}
-	api_last_failure(fs->api, err, sizeof(err));
+	/* The listing's own refusal (a claim past its bounds, pages that kept
+	 * changing) names the cause better than the last request's outcome. */
+	catalog_failure(fs->catalog, err, sizeof(err));
+	if (!err[0])
+		api_last_failure(fs->api, err, sizeof(err));
 	if (ret == -EACCES)
 		fprintf(stderr, "vobizfs: %s refused the credentials of %s (%s); not mounting\n", fs->cfg.base_url,
 			fs->cfg.auth_id, err);

@@ -4,6 +4,7 @@
 
 #include "clock.h"
 #include "listing.h"
+#include "log.h"
 #include "numtab.h"
 
 #include <cjson/cJSON.h>
@@ -52,6 +53,8 @@ struct catalog {
 	size_t nchanges;
 	catalog_change_fn on_change; /* catalog_set_change_hook() */
 	void *on_change_arg;
+	struct catalog_findings findings; /* of the listing in use */
+	char failure[160];                /* listing_report.why of the last read */
 };
 
 /* A change to report once the lock is released. */
@@ -96,6 +99,7 @@ struct catalog *catalog_new(struct api *api, const struct catalog_options *opt)
 	cat->page_ms = (int64_t)opt->page_timeout_s * 1000;
 	cat->listing_ms = (int64_t)opt->listing_timeout_s * 1000;
 	cat->max = opt->max;
+	cat->findings = (struct catalog_findings){ .complete = true, .total = -1 };
 	atomic_init(&cat->stop, false);
 	if (opt->country)
 		snprintf(cat->country, sizeof(cat->country), "%s", opt->country);
@@ -325,6 +329,35 @@ struct aftermath {
 	bool trim;
 };
 
+/* What a listing's pages and "total" say, the first time they disagree (or
+ * disagree differently), and the items it skipped when they differ from the
+ * last listing's: each is news once, not at every refresh. */
+static void log_findings(const struct catalog *cat, const struct catalog_findings *was,
+			 const struct catalog_findings *is)
+{
+	const char *what = cat->country[0] ? "the inventory" : "the account's listing";
+	char reasons[512] = "";
+	size_t skipped = 0, used = 0;
+
+	if (!is->complete && (was->complete || was->total != is->total || was->items != is->items))
+		log_finding("%s: its pages hold %zu numbers, its total says %ld; taken as the pages show it "
+			    "(.status listing.complete: false), and absence from it proves no release",
+			    what, is->items, is->total);
+	if (!memcmp(was->skipped, is->skipped, sizeof(is->skipped)))
+		return;
+	for (int i = 0; i < LIST_SKIPS; i++) {
+		if (!is->skipped[i])
+			continue;
+		skipped += is->skipped[i];
+		used += (size_t)snprintf(reasons + used, sizeof(reasons) - used, "%s%zu with %s", used ? ", " : "",
+					 is->skipped[i], list_skip_name((enum list_skip)i));
+		if (used >= sizeof(reasons))
+			break;
+	}
+	if (skipped)
+		log_finding("%s: %zu items skipped, never shown (%s)", what, skipped, reasons);
+}
+
 /* Read the listing and put it in use.  Called with the lock held and
  * cat->refreshing set; returns with the lock held, cat->refreshing cleared
  * and every waiter woken.  Returns 0 or the listing's negative errno (the
@@ -337,6 +370,7 @@ static int refresh_locked(struct catalog *cat, struct aftermath *after)
 		.expected = cat->table.live,
 	};
 	unsigned paced = start_pace(cat);
+	struct listing_report found_report;
 	struct listing_params params = {
 		.parallel = paced,
 		.parallel_max = cat->parallel_max,
@@ -348,19 +382,28 @@ static int refresh_locked(struct catalog *cat, struct aftermath *after)
 		.intern = intern_unchanged,
 		.intern_arg = cat,
 		.paced = &paced,
+		.report = &found_report,
 	};
 	int64_t started = clock_now_ms();
 	time_t started_wall = time(NULL);
 	uint64_t gen = cat->invalidations;
+	struct catalog_findings found;
 	struct numtab fresh;
 	int ret;
 
 	*after = (struct aftermath){ 0 };
 	pthread_mutex_unlock(&cat->lock);
 	ret = listing_fetch(cat->api, &query, &params, &fresh);
+	found = (struct catalog_findings){ .complete = !found_report.short_of_total,
+					   .total = found_report.total,
+					   .items = found_report.items };
+	memcpy(found.skipped, found_report.skipped, sizeof(found.skipped));
 	pthread_mutex_lock(&cat->lock);
 	cat->paced = paced;
+	snprintf(cat->failure, sizeof(cat->failure), "%s", ret ? found_report.why : "");
 	if (ret == 0) {
+		log_findings(cat, &cat->findings, &found);
+		cat->findings = found;
 		replay_changes(cat, &fresh);
 		after->old = cat->table;
 		cat->table = fresh;
@@ -860,6 +903,20 @@ time_t catalog_changed_at(struct catalog *cat)
 	at = cat->changed_wall;
 	pthread_mutex_unlock(&cat->lock);
 	return at;
+}
+
+void catalog_findings(struct catalog *cat, struct catalog_findings *out)
+{
+	pthread_mutex_lock(&cat->lock);
+	*out = cat->findings;
+	pthread_mutex_unlock(&cat->lock);
+}
+
+void catalog_failure(struct catalog *cat, char *buf, size_t len)
+{
+	pthread_mutex_lock(&cat->lock);
+	snprintf(buf, len, "%s", cat->failure);
+	pthread_mutex_unlock(&cat->lock);
 }
 
 void catalog_refresh_counts(struct catalog *cat, uint64_t *done, uint64_t *failed)
