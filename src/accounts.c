@@ -99,7 +99,8 @@ void accounts_counters(struct accounts *a, struct accounts_counters *out)
 }
 
 /* The account that holds DIGITS now, from the listing in memory.  Returns 0,
- * or -ENOENT when it is not held (or pending release). */
+ * -ENOENT when it is not held (or pending release), or the refusal of a
+ * number held blocked or pending purchase (number_hold_errno()). */
 static int owner_of(struct accounts *a, const char *digits, char owner[ROUTE_ID_MAX + 1])
 {
 	const struct catalog_filter held = { .status = NUMBER_ACTIVE, .view = VIEW_ALL };
@@ -113,6 +114,11 @@ static int owner_of(struct accounts *a, const char *digits, char owner[ROUTE_ID_
 		return ret;
 	catalog_record_account(json, len, owner);
 	free(json);
+	if (info.hold != NUMBER_FREE) {
+		log_info("move of %s refused: %s", digits, number_hold_why(info.hold));
+		atomic_fetch_add(&a->refused, 1);
+		return number_hold_errno(info.hold);
+	}
 	return 0;
 }
 

@@ -329,11 +329,35 @@ struct aftermath {
 	bool trim;
 };
 
+/* The numbers of TABLE whose status is not one the vendor documents; the
+ * first one's digits and status, quoted, in EXAMPLE. */
+static size_t unknown_statuses(const struct numtab *table, char *example, size_t len)
+{
+	size_t count = 0;
+
+	example[0] = '\0';
+	for (size_t i = 0; i < table->count; i++) {
+		const struct number *n = table->order[i];
+
+		if (!n || !n->status_unknown)
+			continue;
+		if (!count++) {
+			cJSON *item = cJSON_Parse(n->json);
+			const cJSON *status = cJSON_GetObjectItemCaseSensitive(item, "status");
+
+			snprintf(example, len, "%s: \"%.48s\"", n->digits,
+				 cJSON_IsString(status) ? status->valuestring : "?");
+			cJSON_Delete(item);
+		}
+	}
+	return count;
+}
+
 /* What a listing's pages and "total" say, the first time they disagree (or
  * disagree differently), and the items it skipped when they differ from the
  * last listing's: each is news once, not at every refresh. */
 static void log_findings(const struct catalog *cat, const struct catalog_findings *was,
-			 const struct catalog_findings *is)
+			 const struct catalog_findings *is, const char *example)
 {
 	const char *what = cat->country[0] ? "the inventory" : "the account's listing";
 	char reasons[512] = "";
@@ -343,6 +367,10 @@ static void log_findings(const struct catalog *cat, const struct catalog_finding
 		log_finding("%s: its pages hold %zu numbers, its total says %ld; taken as the pages show it "
 			    "(.status listing.complete: false), and absence from it proves no release",
 			    what, is->items, is->total);
+	if (is->unknown_status && is->unknown_status != was->unknown_status)
+		log_finding("%s: %zu numbers have a status vobizfs does not know (%s, for one): shown as held, in "
+			    "numbers/",
+			    what, is->unknown_status, example);
 	if (!memcmp(was->skipped, is->skipped, sizeof(is->skipped)))
 		return;
 	for (int i = 0; i < LIST_SKIPS; i++) {
@@ -388,6 +416,7 @@ static int refresh_locked(struct catalog *cat, struct aftermath *after)
 	time_t started_wall = time(NULL);
 	uint64_t gen = cat->invalidations;
 	struct catalog_findings found;
+	char example[96] = "";
 	struct numtab fresh;
 	int ret;
 
@@ -398,11 +427,14 @@ static int refresh_locked(struct catalog *cat, struct aftermath *after)
 					   .total = found_report.total,
 					   .items = found_report.items };
 	memcpy(found.skipped, found_report.skipped, sizeof(found.skipped));
+	/* The table is this thread's until it is put in use: walked unlocked. */
+	if (ret == 0)
+		found.unknown_status = unknown_statuses(&fresh, example, sizeof(example));
 	pthread_mutex_lock(&cat->lock);
 	cat->paced = paced;
 	snprintf(cat->failure, sizeof(cat->failure), "%s", ret ? found_report.why : "");
 	if (ret == 0) {
-		log_findings(cat, &cat->findings, &found);
+		log_findings(cat, &cat->findings, &found, example);
 		cat->findings = found;
 		replay_changes(cat, &fresh);
 		after->old = cat->table;
@@ -561,6 +593,7 @@ static void fill_info(const struct number *n, struct number_info *out)
 {
 	memcpy(out->digits, n->digits, sizeof(out->digits));
 	out->status = n->status;
+	out->hold = (enum number_hold)n->hold;
 	out->size = n->json_len;
 	out->mtime = n->purchased_at;
 	out->ctime = n->updated_at;
@@ -660,6 +693,7 @@ int catalog_facts(struct catalog *cat, const char *digits, struct number_facts *
 	pthread_mutex_lock(&cat->lock);
 	n = numtab_get(&cat->table, digits);
 	if (n && n->status != NUMBER_RELEASED) {
+		out->hold = (enum number_hold)n->hold;
 		out->has_trunk = n->has_trunk;
 		out->has_app = n->has_app;
 		snprintf(out->trunk, sizeof(out->trunk), "%s", number_trunk(n));

@@ -23,9 +23,10 @@ struct catalog;
 struct number_info {
 	char digits[E164_BUFSIZE];
 	enum number_status status;
-	uint32_t size; /* bytes of the rendered record */
-	time_t mtime;  /* purchased_at */
-	time_t ctime;  /* updated_at */
+	enum number_hold hold; /* a held number no change may be asked for */
+	uint32_t size;         /* bytes of the rendered record */
+	time_t mtime;          /* purchased_at */
+	time_t ctime;          /* updated_at */
 	/* Directories of the views VIEW_ALL, VIEW_UNASSIGNED, VIEW_TRUNK and
 	 * VIEW_COUNTRY that list it: 1 (its status's) plus, when active, each
 	 * of the other three that shows it.  VIEW_ACCOUNT is not counted. */
@@ -49,6 +50,7 @@ struct catalog_filter {
 
 /* What the routing and renting rules need to know of a number. */
 struct number_facts {
+	enum number_hold hold;
 	bool has_trunk, has_app;
 	char trunk[ROUTE_ID_MAX + 1]; /* "" when absent or not a valid id */
 	char app[ROUTE_ID_MAX + 1];
@@ -188,6 +190,7 @@ struct catalog_findings {
 	long total;                 /* what its page 1 claimed (-1: none read yet) */
 	size_t items;               /* items its pages held, skipped ones included */
 	size_t skipped[LIST_SKIPS]; /* items never shown, by reason (apijson.h) */
+	size_t unknown_status;      /* numbers shown as held whose status vobizfs does not know */
 };
 
 /* Copy the findings of the listing in use into OUT.  A listing whose pages
