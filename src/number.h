@@ -36,20 +36,21 @@ enum number_hold {
 
 struct number {
 	char digits[E164_BUFSIZE];
-	char country[3];       /* ISO 3166 alpha-2, or "" */
-	uint8_t status;        /* enum number_status */
-	uint8_t hold;          /* enum number_hold */
-	bool status_unknown;   /* "status" is a string of no documented status */
-	bool has_trunk;        /* trunk_group_id is not null */
-	bool has_app;          /* application_id is not null */
-	uint8_t trunk_len;     /* bytes of the trunk id kept after json, 0 if not a valid id */
-	uint8_t app_len;       /* likewise for the application id */
-	time_t purchased_at;   /* st_mtime; 0 when the record has none */
-	time_t updated_at;     /* st_ctime */
-	uint32_t json_len;     /* bytes in json, including the final newline */
-	_Atomic uint32_t refs; /* number_ref()/number_unref(); 0 for a draft */
-	char json[];           /* pretty JSON ending in '\n', NUL, then the trunk
-				  id and the application id, each NUL-terminated */
+	char country[3]; /* ISO 3166 alpha-2, or "" */
+	/* One byte of flags, so the header stays in 48 bytes. */
+	uint8_t status : 2;         /* enum number_status */
+	uint8_t hold : 2;           /* enum number_hold */
+	uint8_t status_unknown : 1; /* "status" is a string of no documented status */
+	uint8_t has_trunk : 1;      /* trunk_group_id is not null */
+	uint8_t has_app : 1;        /* application_id is not null */
+	uint8_t trunk_len;          /* bytes of the trunk id kept after json, 0 if not a valid id */
+	uint8_t app_len;            /* likewise for the application id */
+	time_t purchased_at;        /* st_mtime; 0 when the record has none */
+	time_t updated_at;          /* st_ctime */
+	uint32_t json_len;          /* bytes in json, including the final newline */
+	_Atomic uint32_t refs;      /* number_ref()/number_unref(); 0 for a draft */
+	char json[];                /* pretty JSON ending in '\n', NUL, then the trunk
+				       id and the application id, each NUL-terminated */
 };
 
 /* Numbers are shared by reference count.  Every function here that returns
