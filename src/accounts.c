@@ -11,6 +11,7 @@
 #include "config.h"
 #include "e164.h"
 #include "errmap.h"
+#include "jsonmem.h"
 #include "log.h"
 #include "number.h"
 #include "settle.h"
@@ -159,7 +160,7 @@ static int audit_line(struct accounts *a, const struct move *m, const char *even
  * and said in WHY.  Fields of another type are left out. */
 static void read_cool_off(const char *body, cJSON *details, char *why, size_t len)
 {
-	cJSON *answer = body ? cJSON_Parse(body) : NULL;
+	cJSON *answer = body ? jsonmem_parse(body, strlen(body)) : NULL;
 	const cJSON *until = cJSON_GetObjectItemCaseSensitive(answer, "cool_off_until");
 	const cJSON *left = cJSON_GetObjectItemCaseSensitive(answer, "cool_off_remaining_seconds");
 	char until_text[64] = "an unknown time";

@@ -45,7 +45,7 @@ static int parse_object(const char *body, size_t len, cJSON **root, cJSON **mark
 	*root = *marked = NULL;
 	if (!body || len == 0)
 		return -EIO;
-	*root = cJSON_ParseWithLength(body, len);
+	*root = jsonmem_parse(body, len);
 	if (!cJSON_IsObject(*root))
 		goto fail;
 	nul = number_json_nul(body, len, 0);
@@ -61,7 +61,7 @@ static int parse_object(const char *body, size_t len, cJSON **root, cJSON **mark
 	 * the same length, the same structure. */
 	for (; nul < len; nul = number_json_nul(copy, len, nul + 1))
 		copy[nul] = copy[nul] == '\0' ? '\x01' : '1';
-	*marked = cJSON_ParseWithLength(copy, len);
+	*marked = jsonmem_parse(copy, len);
 	free(copy);
 	if (cJSON_IsObject(*marked))
 		return 0;

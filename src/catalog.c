@@ -3,6 +3,7 @@
 #include "catalog.h"
 
 #include "clock.h"
+#include "jsonmem.h"
 #include "listing.h"
 #include "log.h"
 #include "numtab.h"
@@ -342,7 +343,7 @@ static size_t unknown_statuses(const struct numtab *table, char *example, size_t
 		if (!n || !n->status_unknown)
 			continue;
 		if (!count++) {
-			cJSON *item = cJSON_Parse(n->json);
+			cJSON *item = jsonmem_parse(n->json, n->json_len);
 			const cJSON *status = cJSON_GetObjectItemCaseSensitive(item, "status");
 
 			snprintf(example, len, "%s: \"%.48s\"", n->digits,
@@ -675,7 +676,7 @@ int catalog_find(struct catalog *cat, const char *digits, const struct catalog_f
 /* The record's monthly_fee, when it is a JSON number. */
 static bool monthly_fee(const struct number *n, double *fee)
 {
-	cJSON *item = cJSON_Parse(n->json);
+	cJSON *item = jsonmem_parse(n->json, n->json_len);
 	const cJSON *f = cJSON_GetObjectItemCaseSensitive(item, "monthly_fee");
 	bool ok = cJSON_IsNumber(f);
 

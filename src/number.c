@@ -3,6 +3,7 @@
 #include "number.h"
 
 #include "arena.h"
+#include "jsonmem.h"
 #include "render.h"
 #include "timefmt.h"
 
@@ -239,7 +240,7 @@ const char *number_application(const struct number *n)
 
 struct number *number_patched(const struct number *n, const cJSON *patch)
 {
-	cJSON *item = cJSON_Parse(n->json), *field;
+	cJSON *item = jsonmem_parse(n->json, n->json_len), *field;
 	struct number *copy = NULL;
 
 	if (!item)
@@ -332,7 +333,7 @@ static cJSON *parse_record(const char *json)
 	 * cut short by one must never be shown as the field. */
 	if (number_json_nul(json, len, 0) != len)
 		return NULL;
-	item = cJSON_Parse(json);
+	item = jsonmem_parse(json, len);
 	if (!cJSON_IsObject(item)) {
 		cJSON_Delete(item);
 		return NULL;
