@@ -99,13 +99,15 @@ void store_unlock(struct store *s)
 /* list=example: the two numbers of the vendor's documented list example, as
  * it writes them; its placeholder owner MA_XXXXXXXX stands for the account. */
 static const struct example_number {
-	const char *id, *digits, *region, *application_id, *purchased_at, *created_at, *updated_at;
+	const char *id, *digits, *region, *application_id, *purchased_at, *created_at, *updated_at, *next_billing;
 	double monthly_fee;
 } example_numbers[] = {
 	{ "aabbccdd-1234-5678-90ab-cdef12345678", "919876543210", "Karnataka", "20577609616603585",
-	  "2026-03-25T06:58:38.796024Z", "2026-03-25T18:30:00Z", "2026-03-25T06:58:54.752187Z", 300 },
+	  "2026-03-25T06:58:38.796024Z", "2026-03-25T18:30:00Z", "2026-03-25T06:58:54.752187Z",
+	  "2026-04-25T06:58:38.796024Z", 300 },
 	{ "11223344-5566-7788-99aa-bbccddeeff00", "912271263984", "Mumbai", "31985999331899218",
-	  "2026-03-25T10:25:30.672202Z", "2026-03-25T09:30:04.541115Z", "2026-03-25T10:29:35.330503Z", 200 },
+	  "2026-03-25T10:25:30.672202Z", "2026-03-25T09:30:04.541115Z", "2026-03-25T10:29:35.330503Z",
+	  "2026-04-25T10:25:30.672202Z", 200 },
 };
 
 static struct number *example_number(const struct store *s, const struct example_number *e)
@@ -126,6 +128,13 @@ static struct number *example_number(const struct store *s, const struct example
 	NUMBER_SET(n->updated_at, e->updated_at);
 	n->setup_fee = 100;
 	n->monthly_fee = e->monthly_fee;
+	/* The example's billing dates, kept verbatim as extra fields. */
+	n->extra = cJSON_CreateObject();
+	if (!n->extra || !cJSON_AddStringToObject(n->extra, "last_billing_date", e->purchased_at) ||
+	    !cJSON_AddStringToObject(n->extra, "next_billing_date", e->next_billing)) {
+		number_free(n);
+		return NULL;
+	}
 	return n;
 }
 
