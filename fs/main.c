@@ -106,8 +106,43 @@ static void usage(const char *prog)
 	       "vobizfs options:\n"
 	       "    -o config=FILE         configuration file (default: $VOBIZFS_CONFIG,\n"
 	       "                           ~/.config/vobizfs/vobizfs.ini, /etc/vobizfs.ini)\n"
-	       "    -o ro                  read-only: nothing can be released\n\n",
+	       "    -o ro                  read-only: nothing can be released\n"
+	       "\n",
 	       prog);
+}
+
+/* libfuse's help for its command line, with the max_threads default vobizfs
+ * uses (DEFAULT_WORKERS) in place of libfuse's own, which would mislead.
+ * fuse_cmdline_help() prints to stdout: its text (about 1 KiB, well within a
+ * pipe's buffer) is caught in a pipe and rewritten. */
+static void cmdline_help(void)
+{
+	static const char theirs[] = "allowed (default: 10)";
+	char text[8192], *at;
+	int fds[2], out;
+	ssize_t n;
+
+	fflush(stdout);
+	if (pipe(fds) || (out = dup(STDOUT_FILENO)) < 0) {
+		fuse_cmdline_help();
+		return;
+	}
+	dup2(fds[1], STDOUT_FILENO);
+	close(fds[1]);
+	fuse_cmdline_help();
+	fflush(stdout);
+	dup2(out, STDOUT_FILENO);
+	close(out);
+	n = read(fds[0], text, sizeof(text) - 1);
+	close(fds[0]);
+	text[n > 0 ? n : 0] = '\0';
+	at = strstr(text, "max_threads");
+	at = at ? strstr(at, theirs) : NULL;
+	if (!at) {
+		fputs(text, stdout);
+		return;
+	}
+	printf("%.*sallowed (default: %d)%s", (int)(at - text), text, DEFAULT_WORKERS, at + strlen(theirs));
 }
 
 /* Undo the kernel's escaping of a /proc/self/mountinfo path field, in place:
@@ -226,7 +261,8 @@ static int setup(struct vobizfs *fs)
 		return -ENOMEM;
 	}
 	/* The one line below says what went wrong; the API's own warnings would
-	 * only repeat it (they show with -d). */
+	 * only repeat it (they show with -d).  What the listing holds (items
+	 * skipped, a total its pages disagree with) is logged all the same. */
 	log_quiet(true);
 	ret = catalog_refresh_if_stale(fs->catalog, true);
 	log_quiet(false);
@@ -237,7 +273,11 @@ static int setup(struct vobizfs *fs)
 				fs->cfg.state_dir, strerror(-ret));
 		return ret;
 	}
-	api_last_failure(fs->api, err, sizeof(err));
+	/* The listing's own refusal (a claim past its bounds, pages that kept
+	 * changing) names the cause better than the last request's outcome. */
+	catalog_failure(fs->catalog, err, sizeof(err));
+	if (!err[0])
+		api_last_failure(fs->api, err, sizeof(err));
 	if (ret == -EACCES)
 		fprintf(stderr, "vobizfs: %s refused the credentials of %s (%s); not mounting\n", fs->cfg.base_url,
 			fs->cfg.auth_id, err);
@@ -359,7 +399,7 @@ int main(int argc, char *argv[])
 	}
 	if (cmd.show_help) {
 		usage(argv[0]);
-		fuse_cmdline_help();
+		cmdline_help();
 		fuse_lib_help(&args);
 		ret = 0;
 		goto out_cmd;

@@ -223,6 +223,10 @@ static void health_stat(const struct vobizfs *fs, const char *digits, struct sta
 
 	snprintf(node.digits, sizeof(node.digits), "%s", digits);
 	health_peek(fs->health, digits, &len, &fetched);
+	/* None kept: dated by the listing that lists the number, as its
+	 * directory is, not 1970 (a backup would store that date). */
+	if (!fetched)
+		fetched = catalog_changed_at(fs->catalog);
 	*st = (struct stat){
 		.st_ino = tree_file_ino(&node),
 		.st_mode = S_IFREG | 0444,

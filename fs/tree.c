@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 
 /* Split PATH (after the leading '/') into at most 4 components. */
@@ -66,12 +67,30 @@ static int grouped(const char *top, char parts[4][ROUTE_ID_MAX + 1], int n, stru
 	return n == 2 ? 0 : (n == 3 ? in_list(out, parts[2]) : -ENOENT);
 }
 
+/* True when a component of PATH is longer than NAME_MAX, the limit statfs
+ * reports: such a name is ENAMETOOLONG, as on any filesystem, not ENOENT. */
+static bool name_too_long(const char *path)
+{
+	for (const char *p = path; *p;) {
+		size_t len = strcspn(p, "/");
+
+		if (len > NAME_MAX)
+			return true;
+		p += len;
+		p += strspn(p, "/");
+	}
+	return false;
+}
+
 int tree_resolve(const char *path, bool with_pending, struct node *out)
 {
 	char parts[4][ROUTE_ID_MAX + 1];
-	int n = split(path, parts);
+	int n;
 
 	*out = (struct node){ .kind = NODE_ROOT };
+	if (name_too_long(path))
+		return -ENAMETOOLONG;
+	n = split(path, parts);
 	if (n < 0)
 		return -ENOENT;
 	if (n == 0)

@@ -47,8 +47,9 @@ struct node {
 #define TREE_HEALTH "health"
 
 /* Resolve PATH ("/numbers/919876543210"; "+919876543210" is accepted too).
- * WITH_PENDING says whether pending-release/ exists.  Returns 0, or -ENOENT
- * for anything else, including every name that is not a valid number.
+ * WITH_PENDING says whether pending-release/ exists.  Returns 0,
+ * -ENAMETOOLONG for a component longer than NAME_MAX, or -ENOENT for
+ * anything else, including every name that is not a valid number.
  * Pure; OUT may not be copied (filter.value points into it). */
 int tree_resolve(const char *path, bool with_pending, struct node *out);
 

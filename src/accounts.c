@@ -11,6 +11,7 @@
 #include "config.h"
 #include "e164.h"
 #include "errmap.h"
+#include "jsonmem.h"
 #include "log.h"
 #include "number.h"
 #include "settle.h"
@@ -99,7 +100,8 @@ void accounts_counters(struct accounts *a, struct accounts_counters *out)
 }
 
 /* The account that holds DIGITS now, from the listing in memory.  Returns 0,
- * or -ENOENT when it is not held (or pending release). */
+ * -ENOENT when it is not held (or pending release), or the refusal of a
+ * number held blocked or pending purchase (number_hold_errno()). */
 static int owner_of(struct accounts *a, const char *digits, char owner[ROUTE_ID_MAX + 1])
 {
 	const struct catalog_filter held = { .status = NUMBER_ACTIVE, .view = VIEW_ALL };
@@ -113,6 +115,11 @@ static int owner_of(struct accounts *a, const char *digits, char owner[ROUTE_ID_
 		return ret;
 	catalog_record_account(json, len, owner);
 	free(json);
+	if (info.hold != NUMBER_FREE) {
+		log_info("move of %s refused: %s", digits, number_hold_why(info.hold));
+		atomic_fetch_add(&a->refused, 1);
+		return number_hold_errno(info.hold);
+	}
 	return 0;
 }
 
@@ -153,7 +160,7 @@ static int audit_line(struct accounts *a, const struct move *m, const char *even
  * and said in WHY.  Fields of another type are left out. */
 static void read_cool_off(const char *body, cJSON *details, char *why, size_t len)
 {
-	cJSON *answer = body ? cJSON_Parse(body) : NULL;
+	cJSON *answer = body ? jsonmem_parse(body, strlen(body)) : NULL;
 	const cJSON *until = cJSON_GetObjectItemCaseSensitive(answer, "cool_off_until");
 	const cJSON *left = cJSON_GetObjectItemCaseSensitive(answer, "cool_off_remaining_seconds");
 	char until_text[64] = "an unknown time";

@@ -304,12 +304,10 @@ int api_list_page(struct api *api, const struct listing_query *q, long page, lon
 		*how = outcome;
 	if (ret == 0) {
 		ret = apijson_parse_list_page(resp.body, resp.len, out);
+		/* Items skipped are the listing's to log (catalog.h), once. */
 		if (ret == -EIO)
-			log_warn("GET %s: HTTP %ld with a malformed listing body", url_path(url, api->cfg),
-				 resp.status);
-		else if (out->skipped)
-			log_warn("GET %s: ignored %zu items: %zu with an invalid e164, %zu holding a NUL character",
-				 url_path(url, api->cfg), out->skipped, out->skipped - out->nul_items, out->nul_items);
+			log_finding("GET %s: HTTP %ld with a malformed listing body", url_path(url, api->cfg),
+				    resp.status);
 	}
 	http_response_free(&resp);
 	return ret;

@@ -45,7 +45,7 @@ static int parse_object(const char *body, size_t len, cJSON **root, cJSON **mark
 	*root = *marked = NULL;
 	if (!body || len == 0)
 		return -EIO;
-	*root = cJSON_ParseWithLength(body, len);
+	*root = jsonmem_parse(body, len);
 	if (!cJSON_IsObject(*root))
 		goto fail;
 	nul = number_json_nul(body, len, 0);
@@ -61,7 +61,7 @@ static int parse_object(const char *body, size_t len, cJSON **root, cJSON **mark
 	 * the same length, the same structure. */
 	for (; nul < len; nul = number_json_nul(copy, len, nul + 1))
 		copy[nul] = copy[nul] == '\0' ? '\x01' : '1';
-	*marked = cJSON_ParseWithLength(copy, len);
+	*marked = jsonmem_parse(copy, len);
 	free(copy);
 	if (cJSON_IsObject(*marked))
 		return 0;
@@ -98,6 +98,112 @@ static long integer_field(const cJSON *obj, const char *name, long fallback)
 	return (long)f->valuedouble;
 }
 
+const char *list_skip_name(enum list_skip reason)
+{
+	static const char *const names[LIST_SKIPS] = {
+		[LIST_SKIP_E164] = "an e164 that is not a string of '+' and 8 to 15 ASCII digits",
+		[LIST_SKIP_NUL] = "a NUL character",
+		[LIST_SKIP_DUPLICATE] = "duplicate keys",
+		[LIST_SKIP_UTF8] = "invalid UTF-8",
+	};
+
+	return reason < LIST_SKIPS ? names[reason] : "?";
+}
+
+/* True when S is well-formed UTF-8 (RFC 3629: no overlong forms, no
+ * surrogates, nothing past U+10FFFF). */
+static bool utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		unsigned char c = *p;
+		unsigned need;
+		unsigned long cp;
+
+		if (c < 0x80) {
+			p++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF) {
+			need = 1;
+			cp = c & 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			need = 2;
+			cp = c & 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			need = 3;
+			cp = c & 0x07;
+		} else {
+			return false;
+		}
+		for (unsigned i = 1; i <= need; i++) {
+			if ((p[i] & 0xC0) != 0x80)
+				return false;
+			cp = (cp << 6) | (p[i] & 0x3F);
+		}
+		if ((need == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+		    (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+			return false;
+		p += need + 1;
+	}
+	return true;
+}
+
+/* Why NODE (an item, or a value inside one) may not be read one way by
+ * every reader: LIST_SKIP_DUPLICATE, LIST_SKIP_UTF8, or LIST_SKIPS when it
+ * may. */
+static enum list_skip ambiguity(const cJSON *node)
+{
+	for (const cJSON *c = node->child; c; c = c->next) {
+		enum list_skip why;
+
+		if ((c->string && !utf8_valid(c->string)) || (cJSON_IsString(c) && !utf8_valid(c->valuestring)))
+			return LIST_SKIP_UTF8;
+		if (cJSON_IsObject(node) && c->string)
+			for (const cJSON *d = c->next; d; d = d->next)
+				if (d->string && d->string[0] == c->string[0] && !strcmp(d->string, c->string))
+					return LIST_SKIP_DUPLICATE;
+		if (c->child && (why = ambiguity(c)) != LIST_SKIPS)
+			return why;
+	}
+	return LIST_SKIPS;
+}
+
+/* True when E164 is what the API documents: '+' and 8-15 ASCII digits (not a
+ * JSON number, no spaces, no other script's digits). */
+static bool e164_strict(const cJSON *e164)
+{
+	const char *s = cJSON_IsString(e164) ? e164->valuestring : NULL;
+	size_t digits = s && s[0] == '+' ? strspn(s + 1, "0123456789") : 0;
+
+	return digits >= E164_MIN_DIGITS && digits <= E164_MAX_DIGITS && s[1 + digits] == '\0';
+}
+
+/* Why ITEM is skipped (enum list_skip), or LIST_SKIPS when it is taken;
+ * an "auth_id" owner is then also named "account_id" (apijson.h).  Returns
+ * -ENOMEM when that could not be added. */
+static int judge_item(cJSON *item, enum list_skip *why)
+{
+	const cJSON *owner;
+
+	*why = LIST_SKIP_E164;
+	if (!cJSON_IsObject(item))
+		return 0;
+	if ((*why = ambiguity(item)) != LIST_SKIPS)
+		return 0;
+	/* No key is named twice: the first "e164" is the only one. */
+	if (!e164_strict(cJSON_GetObjectItemCaseSensitive(item, "e164"))) {
+		*why = LIST_SKIP_E164;
+		return 0;
+	}
+	owner = cJSON_GetObjectItemCaseSensitive(item, "auth_id");
+	if (cJSON_IsString(owner) && !cJSON_GetObjectItemCaseSensitive(item, "account_id") &&
+	    !cJSON_AddStringToObject(item, "account_id", owner->valuestring))
+		return -ENOMEM;
+	return 0;
+}
+
 void list_page_free(struct list_page *page)
 {
 	arena_free(page->arena);
@@ -119,7 +225,8 @@ static struct arena *page_arena(size_t body_len)
  * node is freed on its own.  The numbers are drafts in the page's arena. */
 int apijson_parse_list_page(const char *body, size_t len, struct list_page *out)
 {
-	const cJSON *items, *item, *twin = NULL;
+	const cJSON *items, *twin = NULL;
+	cJSON *item;
 	struct arena *scratch, *previous;
 	cJSON *root, *marked;
 	int ret;
@@ -154,19 +261,26 @@ int apijson_parse_list_page(const char *body, size_t len, struct list_page *out)
 	if (marked)
 		twin = cJSON_GetObjectItemCaseSensitive(marked, "items")->child;
 	cJSON_ArrayForEach (item, items) {
+		enum list_skip why = LIST_SKIP_NUL;
+		struct number *n = NULL;
+
 		/* A NUL anywhere in an item: no field of its record, all of
 		 * which are shown, may be read cut short. */
-		bool nul = twin && cut_by_nul(item, twin, NULL);
-		struct number *n = nul ? NULL : number_from_item_in(item, out->arena);
-
+		if (!(twin && cut_by_nul(item, twin, NULL))) {
+			if (judge_item(item, &why))
+				goto out;
+			if (why == LIST_SKIPS && !(n = number_from_item_in(item, out->arena)))
+				why = LIST_SKIP_E164;
+		}
 		twin = twin ? twin->next : NULL;
-		if (n)
+		if (n) {
 			out->items[out->count++] = n;
-		else
-			out->skipped++;
-		if (nul)
-			out->nul_items++;
+			continue;
+		}
+		out->skipped++;
+		out->skipped_by[why]++;
 	}
+	out->nul_items = out->skipped_by[LIST_SKIP_NUL];
 	out->items[out->count] = NULL; /* a NULL after the last, as ever */
 	ret = 0;
 out:

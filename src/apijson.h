@@ -13,23 +13,42 @@
 struct arena;
 struct number;
 
+/* Why an item of a listing was skipped: each would let two readers of the
+ * same answer (vobizfs, jq, Python) see two different numbers or records. */
+enum list_skip {
+	LIST_SKIP_E164,      /* "e164" absent, or not a string of '+' and 8-15 ASCII digits */
+	LIST_SKIP_NUL,       /* a NUL character in a key or a string */
+	LIST_SKIP_DUPLICATE, /* an object of the item names one key twice */
+	LIST_SKIP_UTF8,      /* a key or a string that is not well-formed UTF-8 */
+	LIST_SKIPS,
+};
+
+/* What REASON says, for a log line ("duplicate keys"). */
+const char *list_skip_name(enum list_skip reason);
+
 struct list_page {
 	/* COUNT numbers, drafts in ARENA (number.h): valid until
 	 * list_page_free(), never freed, ref'd or unref'd on their own; keep one
 	 * longer with number_dup(). */
 	struct number **items;
 	size_t count;
-	size_t skipped;   /* items dropped: their e164 was not valid, or a NUL */
-	size_t nul_items; /* of the skipped, those holding a NUL character */
+	size_t skipped;                /* items dropped, for any reason below */
+	size_t skipped_by[LIST_SKIPS]; /* of the skipped, by reason */
+	size_t nul_items;              /* skipped_by[LIST_SKIP_NUL] */
 	long page, per_page, total;
 	struct arena *arena; /* holds ITEMS and the numbers; owned by the page */
 };
 
 /* Parse a listing page.  "items" (array) and "total" (non-negative integer)
- * are required; "page"/"per_page" are taken when present (else 0).  Items
- * whose e164 is invalid, or with a NUL character in any key or string (its
- * whole record is shown, so every field counts), are skipped and counted,
- * never used.  A NUL anywhere else on the page makes it malformed.
+ * are required; "page"/"per_page" are taken when present (else 0).  An item
+ * is skipped and counted by reason (enum list_skip), never used, when its
+ * "e164" is not a string of '+' and 8-15 ASCII digits, or anywhere in it (its
+ * whole record is shown, so every field counts) a key or string holds a NUL
+ * character or ill-formed UTF-8, or an object names a key twice (cJSON
+ * would read the first, jq and Python the last).  An item that names its
+ * owner "auth_id" (an older revision) and has no "account_id" gets one with
+ * the same value, as a purchase answer does ("auth_id" is kept).  A NUL
+ * anywhere else on the page makes it malformed.
  * Returns 0, -EIO for a malformed body, -ENOMEM.  On failure OUT is empty.
  * Thread-safe: the JSON is parsed in the calling thread's scratch arena
  * (jsonmem.h, whose hooks this installs if no one has yet). */

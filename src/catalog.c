@@ -3,7 +3,9 @@
 #include "catalog.h"
 
 #include "clock.h"
+#include "jsonmem.h"
 #include "listing.h"
+#include "log.h"
 #include "numtab.h"
 
 #include <cjson/cJSON.h>
@@ -52,6 +54,8 @@ struct catalog {
 	size_t nchanges;
 	catalog_change_fn on_change; /* catalog_set_change_hook() */
 	void *on_change_arg;
+	struct catalog_findings findings; /* of the listing in use */
+	char failure[160];                /* listing_report.why of the last read */
 };
 
 /* A change to report once the lock is released. */
@@ -96,6 +100,7 @@ struct catalog *catalog_new(struct api *api, const struct catalog_options *opt)
 	cat->page_ms = (int64_t)opt->page_timeout_s * 1000;
 	cat->listing_ms = (int64_t)opt->listing_timeout_s * 1000;
 	cat->max = opt->max;
+	cat->findings = (struct catalog_findings){ .complete = true, .total = -1 };
 	atomic_init(&cat->stop, false);
 	if (opt->country)
 		snprintf(cat->country, sizeof(cat->country), "%s", opt->country);
@@ -325,6 +330,63 @@ struct aftermath {
 	bool trim;
 };
 
+/* The numbers of TABLE whose status is not one the vendor documents; the
+ * first one's digits and status, quoted, in EXAMPLE. */
+static size_t unknown_statuses(const struct numtab *table, char *example, size_t len)
+{
+	size_t count = 0;
+
+	example[0] = '\0';
+	for (size_t i = 0; i < table->count; i++) {
+		const struct number *n = table->order[i];
+
+		if (!n || !n->status_unknown)
+			continue;
+		if (!count++) {
+			cJSON *item = jsonmem_parse(n->json, n->json_len);
+			const cJSON *status = cJSON_GetObjectItemCaseSensitive(item, "status");
+
+			snprintf(example, len, "%s: \"%.48s\"", n->digits,
+				 cJSON_IsString(status) ? status->valuestring : "?");
+			cJSON_Delete(item);
+		}
+	}
+	return count;
+}
+
+/* What a listing's pages and "total" say, the first time they disagree (or
+ * disagree differently), and the items it skipped when they differ from the
+ * last listing's: each is news once, not at every refresh. */
+static void log_findings(const struct catalog *cat, const struct catalog_findings *was,
+			 const struct catalog_findings *is, const char *example)
+{
+	const char *what = cat->country[0] ? "the inventory" : "the account's listing";
+	char reasons[512] = "";
+	size_t skipped = 0, used = 0;
+
+	if (!is->complete && (was->complete || was->total != is->total || was->items != is->items))
+		log_finding("%s: its pages hold %zu numbers, its total says %ld; taken as the pages show it "
+			    "(.status listing.complete: false), and absence from it proves no release",
+			    what, is->items, is->total);
+	if (is->unknown_status && is->unknown_status != was->unknown_status)
+		log_finding("%s: %zu numbers have a status vobizfs does not know (%s, for one): shown as held, in "
+			    "numbers/",
+			    what, is->unknown_status, example);
+	if (!memcmp(was->skipped, is->skipped, sizeof(is->skipped)))
+		return;
+	for (int i = 0; i < LIST_SKIPS; i++) {
+		if (!is->skipped[i])
+			continue;
+		skipped += is->skipped[i];
+		used += (size_t)snprintf(reasons + used, sizeof(reasons) - used, "%s%zu with %s", used ? ", " : "",
+					 is->skipped[i], list_skip_name((enum list_skip)i));
+		if (used >= sizeof(reasons))
+			break;
+	}
+	if (skipped)
+		log_finding("%s: %zu items skipped, never shown (%s)", what, skipped, reasons);
+}
+
 /* Read the listing and put it in use.  Called with the lock held and
  * cat->refreshing set; returns with the lock held, cat->refreshing cleared
  * and every waiter woken.  Returns 0 or the listing's negative errno (the
@@ -337,6 +399,7 @@ static int refresh_locked(struct catalog *cat, struct aftermath *after)
 		.expected = cat->table.live,
 	};
 	unsigned paced = start_pace(cat);
+	struct listing_report found_report;
 	struct listing_params params = {
 		.parallel = paced,
 		.parallel_max = cat->parallel_max,
@@ -348,19 +411,32 @@ static int refresh_locked(struct catalog *cat, struct aftermath *after)
 		.intern = intern_unchanged,
 		.intern_arg = cat,
 		.paced = &paced,
+		.report = &found_report,
 	};
 	int64_t started = clock_now_ms();
 	time_t started_wall = time(NULL);
 	uint64_t gen = cat->invalidations;
+	struct catalog_findings found;
+	char example[96] = "";
 	struct numtab fresh;
 	int ret;
 
 	*after = (struct aftermath){ 0 };
 	pthread_mutex_unlock(&cat->lock);
 	ret = listing_fetch(cat->api, &query, &params, &fresh);
+	found = (struct catalog_findings){ .complete = !found_report.short_of_total,
+					   .total = found_report.total,
+					   .items = found_report.items };
+	memcpy(found.skipped, found_report.skipped, sizeof(found.skipped));
+	/* The table is this thread's until it is put in use: walked unlocked. */
+	if (ret == 0)
+		found.unknown_status = unknown_statuses(&fresh, example, sizeof(example));
 	pthread_mutex_lock(&cat->lock);
 	cat->paced = paced;
+	snprintf(cat->failure, sizeof(cat->failure), "%s", ret ? found_report.why : "");
 	if (ret == 0) {
+		log_findings(cat, &cat->findings, &found, example);
+		cat->findings = found;
 		replay_changes(cat, &fresh);
 		after->old = cat->table;
 		cat->table = fresh;
@@ -518,6 +594,7 @@ static void fill_info(const struct number *n, struct number_info *out)
 {
 	memcpy(out->digits, n->digits, sizeof(out->digits));
 	out->status = n->status;
+	out->hold = (enum number_hold)n->hold;
 	out->size = n->json_len;
 	out->mtime = n->purchased_at;
 	out->ctime = n->updated_at;
@@ -599,7 +676,7 @@ int catalog_find(struct catalog *cat, const char *digits, const struct catalog_f
 /* The record's monthly_fee, when it is a JSON number. */
 static bool monthly_fee(const struct number *n, double *fee)
 {
-	cJSON *item = cJSON_Parse(n->json);
+	cJSON *item = jsonmem_parse(n->json, n->json_len);
 	const cJSON *f = cJSON_GetObjectItemCaseSensitive(item, "monthly_fee");
 	bool ok = cJSON_IsNumber(f);
 
@@ -617,6 +694,7 @@ int catalog_facts(struct catalog *cat, const char *digits, struct number_facts *
 	pthread_mutex_lock(&cat->lock);
 	n = numtab_get(&cat->table, digits);
 	if (n && n->status != NUMBER_RELEASED) {
+		out->hold = (enum number_hold)n->hold;
 		out->has_trunk = n->has_trunk;
 		out->has_app = n->has_app;
 		snprintf(out->trunk, sizeof(out->trunk), "%s", number_trunk(n));
@@ -860,6 +938,20 @@ time_t catalog_changed_at(struct catalog *cat)
 	at = cat->changed_wall;
 	pthread_mutex_unlock(&cat->lock);
 	return at;
+}
+
+void catalog_findings(struct catalog *cat, struct catalog_findings *out)
+{
+	pthread_mutex_lock(&cat->lock);
+	*out = cat->findings;
+	pthread_mutex_unlock(&cat->lock);
+}
+
+void catalog_failure(struct catalog *cat, char *buf, size_t len)
+{
+	pthread_mutex_lock(&cat->lock);
+	snprintf(buf, len, "%s", cat->failure);
+	pthread_mutex_unlock(&cat->lock);
 }
 
 void catalog_refresh_counts(struct catalog *cat, uint64_t *done, uint64_t *failed)

@@ -7,6 +7,7 @@
 #ifndef VOBIZFS_CATALOG_H
 #define VOBIZFS_CATALOG_H
 
+#include "apijson.h"
 #include "config.h"
 #include "number.h"
 
@@ -22,9 +23,10 @@ struct catalog;
 struct number_info {
 	char digits[E164_BUFSIZE];
 	enum number_status status;
-	uint32_t size; /* bytes of the rendered record */
-	time_t mtime;  /* purchased_at */
-	time_t ctime;  /* updated_at */
+	enum number_hold hold; /* a held number no change may be asked for */
+	uint32_t size;         /* bytes of the rendered record */
+	time_t mtime;          /* purchased_at */
+	time_t ctime;          /* updated_at */
 	/* Directories of the views VIEW_ALL, VIEW_UNASSIGNED, VIEW_TRUNK and
 	 * VIEW_COUNTRY that list it: 1 (its status's) plus, when active, each
 	 * of the other three that shows it.  VIEW_ACCOUNT is not counted. */
@@ -48,6 +50,7 @@ struct catalog_filter {
 
 /* What the routing and renting rules need to know of a number. */
 struct number_facts {
+	enum number_hold hold;
 	bool has_trunk, has_app;
 	char trunk[ROUTE_ID_MAX + 1]; /* "" when absent or not a valid id */
 	char app[ROUTE_ID_MAX + 1];
@@ -180,6 +183,26 @@ typedef void (*catalog_change_fn)(void *arg, const char *digits, const struct ca
  * no change can be in progress (no operation runs, and catalog_stop() has
  * returned). */
 void catalog_set_change_hook(struct catalog *cat, catalog_change_fn fn, void *arg);
+
+/* What the listing in use found beside its numbers. */
+struct catalog_findings {
+	bool complete;              /* its pages agree with its "total" (true before any) */
+	long total;                 /* what its page 1 claimed (-1: none read yet) */
+	size_t items;               /* items its pages held, skipped ones included */
+	size_t skipped[LIST_SKIPS]; /* items never shown, by reason (apijson.h) */
+	size_t unknown_status;      /* numbers shown as held whose status vobizfs does not know */
+};
+
+/* Copy the findings of the listing in use into OUT.  A listing whose pages
+ * and total disagree, or whose skipped items differ from the last one's, is
+ * logged (log_finding()) once, when it is put in use.  Thread-safe; no I/O. */
+void catalog_findings(struct catalog *cat, struct catalog_findings *out);
+
+/* Why the last read of the listing failed when the listing itself was
+ * refused (a claim past the bounds, pages that kept changing), into BUF;
+ * "" when it did not fail, or failed in the API's request (api.h says).
+ * Thread-safe; no I/O. */
+void catalog_failure(struct catalog *cat, char *buf, size_t len);
 
 /* Listing reads ended since creation (*DONE), and of those the ones that
  * failed (*FAILED).  Thread-safe; no I/O. */

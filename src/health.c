@@ -7,6 +7,7 @@
 #include "api.h"
 #include "clock.h"
 #include "e164.h"
+#include "jsonmem.h"
 #include "log.h"
 #include "number.h"
 
@@ -215,7 +216,7 @@ static int render(const char *digits, const char *body, size_t len, char **json,
 		log_warn("health of %s: the answer is empty or holds a NUL character", digits);
 		return -EIO;
 	}
-	answer = cJSON_ParseWithLength(body, len);
+	answer = jsonmem_parse(body, len);
 	if (!cJSON_IsObject(answer)) {
 		log_warn("health of %s: the answer is not a JSON object", digits);
 		goto out;

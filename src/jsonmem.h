@@ -6,6 +6,8 @@
 #ifndef VOBIZFS_JSONMEM_H
 #define VOBIZFS_JSONMEM_H
 
+#include <stddef.h>
+
 struct arena;
 
 /* Install the hooks (cJSON_InitHooks) once; later calls do nothing.
@@ -27,5 +29,13 @@ struct arena *jsonmem_use(struct arena *a);
  * when out of memory.  Whoever uses it resets it before passing control
  * back: it holds nothing between calls. */
 struct arena *jsonmem_scratch(void);
+
+/* cJSON_ParseWithLength(TEXT, LEN) under one process-wide lock: cJSON 1.7
+ * writes every parse's error position into one global (cJSON_GetErrorPtr()),
+ * at the start of each parse and on each failure, whatever options are
+ * given, so parses in several threads race on it.  The lock is held only for
+ * the parse (memory work, never I/O).  Returns what cJSON returns (NULL for
+ * text that is not JSON, or out of memory).  Thread-safe. */
+struct cJSON *jsonmem_parse(const char *text, size_t len);
 
 #endif

@@ -54,8 +54,13 @@ struct read {
 	bool done;         /* ask for nothing more */
 	struct slot *ring; /* ring[page % ring_size] */
 	long ring_size;
+	long cap;     /* the last page that may be asked for, whatever "total" says */
 	bool changed; /* the pages disagreed: the account changed */
 	char why[160];
+	char refused[160];          /* why page 1's claims were refused, or "" */
+	bool ended_short;           /* the read ended at a short page */
+	size_t items;               /* items collected, skipped ones included */
+	size_t skipped[LIST_SKIPS]; /* of them, skipped, by reason */
 };
 
 static bool stopped(const struct read *r)
@@ -210,38 +215,56 @@ static const char *listing_name(const struct listing_query *q, char *buf, size_t
 	return buf;
 }
 
+/* Page 1's claims are refused: the reason is logged and kept for the
+ * caller's own message (a mount that will not start says it). */
+static int refuse(struct read *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int refuse(struct read *r, const char *fmt, ...)
+{
+	char name[96];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->refused, sizeof(r->refused), fmt, ap);
+	va_end(ap);
+	log_warn("%s: %s", listing_name(r->q, name, sizeof(name)), r->refused);
+	return -EIO;
+}
+
+/* The most pages Q may take at PER_PAGE a page. */
+static long pages_allowed(const struct listing_query *q, long per_page)
+{
+	long pages = LISTING_MAX_PAGES;
+
+	if (q->max && (long)((q->max + (size_t)per_page - 1) / (size_t)per_page) < pages)
+		pages = (long)((q->max + (size_t)per_page - 1) / (size_t)per_page);
+	return pages;
+}
+
 /* Page 1 has arrived: learn the size of the listing, within bounds, and make
  * room for it in OUT.  Returns 0, or -EIO for a claim vobizfs refuses. */
 static int judge_first_page(struct read *r, const struct list_page *first, struct numtab *out)
 {
 	long per_page = LISTING_PER_PAGE, pages;
 	size_t hint;
-	char name[96];
 
-	listing_name(r->q, name, sizeof(name));
-	if (first->total > LISTING_MAX_TOTAL) {
-		log_warn("%s: page 1 claims %ld numbers, more than the %ld a listing may hold; refused", name,
-			 first->total, LISTING_MAX_TOTAL);
-		return -EIO;
-	}
+	if (first->total > LISTING_MAX_TOTAL)
+		return refuse(r, "page 1 claims %ld numbers, more than the %ld a listing may hold; refused",
+			      first->total, LISTING_MAX_TOTAL);
 	/* Honour a server that pages smaller than asked: its pages are what it
 	 * says they are, the first wave's included.  But a tiny page for a
 	 * large listing is a request per number: refused. */
 	if (first->per_page > 0 && first->per_page < LISTING_PER_PAGE)
 		per_page = first->per_page;
-	if (per_page < LISTING_MIN_PER_PAGE && first->total > per_page) {
-		log_warn("%s: the API pages by %ld numbers (%d asked) for %ld; below %ld a page, refused", name,
-			 per_page, LISTING_PER_PAGE, first->total, LISTING_MIN_PER_PAGE);
-		return -EIO;
-	}
+	if (per_page < LISTING_MIN_PER_PAGE && first->total > per_page)
+		return refuse(r, "the API pages by %ld numbers (%d asked) for %ld; below %ld a page, refused", per_page,
+			      LISTING_PER_PAGE, first->total, LISTING_MIN_PER_PAGE);
 	pages = first->total == 0 ? 1 : (first->total + per_page - 1) / per_page;
-	if (r->q->max && pages > (long)((r->q->max + (size_t)per_page - 1) / (size_t)per_page))
-		pages = (long)((r->q->max + (size_t)per_page - 1) / (size_t)per_page);
-	if (pages > LISTING_MAX_PAGES) {
-		log_warn("%s: %ld numbers by %ld a page would take %ld requests, more than %ld; refused", name,
-			 first->total, per_page, pages, LISTING_MAX_PAGES);
-		return -EIO;
-	}
+	if (r->q->max && pages > pages_allowed(r->q, per_page))
+		pages = pages_allowed(r->q, per_page);
+	if (pages > LISTING_MAX_PAGES)
+		return refuse(r, "%ld numbers by %ld a page would take %ld requests, more than %ld; refused",
+			      first->total, per_page, pages, LISTING_MAX_PAGES);
 	/* Room for what the last listing held, never for what the API claims. */
 	hint = r->q->expected < (size_t)first->total ? r->q->expected : (size_t)first->total;
 	if (numtab_init(out, hint) < 0)
@@ -250,6 +273,7 @@ static int judge_first_page(struct read *r, const struct list_page *first, struc
 	r->total = first->total;
 	r->per_page = per_page;
 	r->limit = pages;
+	r->cap = pages_allowed(r->q, per_page);
 	r->judged = true;
 	pthread_cond_broadcast(&r->room);
 	pthread_mutex_unlock(&r->lock);
@@ -265,21 +289,23 @@ static struct number *keep(const struct read *r, const struct number *draft)
 	return twin ? twin : number_dup(draft);
 }
 
-/* Check PAGE (not page 1) against page 1 and copy its numbers into OUT.  A
- * number already there means the pages overlap: the account changed.  A
- * page that brings no new number ends the read (a server repeating itself
- * would never end it). */
+/* Check PAGE against page 1 and copy its numbers into OUT.  A number
+ * already there means the pages overlap: the account changed.  A short page
+ * ends the read; a full one at the last page "total" allows, holding more
+ * than it claims, is followed by the next (pages decide, "total" advises).  A page that brings no new
+ * number ends the read (a server repeating itself would never end it). */
 static int collect(struct read *r, long page, const struct list_page *data, struct numtab *out)
 {
-	long items = (long)(data->count + data->skipped), due = r->total - (page - 1) * r->per_page;
+	long items = (long)(data->count + data->skipped);
 	size_t added = 0;
 
-	if (due > r->per_page)
-		due = r->per_page;
+	r->items += (size_t)items;
+	for (int i = 0; i < LIST_SKIPS; i++)
+		r->skipped[i] += data->skipped_by[i];
 	if (page > 1 && data->total != r->total)
 		note_change(r, "page %ld says %ld numbers, page 1 said %ld", page, data->total, r->total);
-	else if (items != due)
-		note_change(r, "page %ld holds %ld numbers, %ld were due", page, items, due);
+	else if (items > r->per_page)
+		note_change(r, "page %ld holds %ld numbers, more than the %ld of a page", page, items, r->per_page);
 	for (size_t i = 0; i < data->count; i++) {
 		struct number *n = keep(r, data->items[i]);
 		int ret;
@@ -297,8 +323,16 @@ static int collect(struct read *r, long page, const struct list_page *data, stru
 		note_change(r, "page %ld repeats %s, read before", page, data->items[i]->digits);
 	}
 	pthread_mutex_lock(&r->lock);
-	if ((items == 0 && due > 0) || (data->count > 0 && added == 0))
-		end_at(r, page); /* the listing ended early: later pages hold nothing */
+	if (items < r->per_page || (data->count > 0 && added == 0)) {
+		end_at(r, page); /* the listing ended: later pages hold nothing */
+		r->ended_short = items < r->per_page;
+	} else if (page == r->limit && page < r->cap && (long)r->items > r->total) {
+		/* A full last page, past what "total" claims: it was low.
+		 * (A full page that ends at "total" agrees with it: no request
+		 * is spent on the page after.) */
+		r->limit = page + 1;
+		pthread_cond_broadcast(&r->room);
+	}
 	pthread_mutex_unlock(&r->lock);
 	return 0;
 }
@@ -353,6 +387,18 @@ static long first_wave(const struct listing_query *q, unsigned window)
 	long wave = (long)((expected + LISTING_PER_PAGE - 1) / LISTING_PER_PAGE);
 
 	return wave < 1 ? 1 : (wave > (long)window ? (long)window : wave);
+}
+
+/* What R found, for the caller. */
+static void report(const struct read *r, struct listing_report *out)
+{
+	*out = (struct listing_report){ .total = r->judged ? r->total : -1, .items = r->items };
+	memcpy(out->skipped, r->skipped, sizeof(out->skipped));
+	snprintf(out->why, sizeof(out->why), "%s", r->refused);
+	/* Short of the total with a page left short, or past it; a max that
+	 * stopped the read early is no disagreement. */
+	out->short_of_total = r->judged && (long)r->items != r->total &&
+			      (r->ended_short || (long)r->items > r->total) && !(r->q->max && r->items >= r->q->max);
 }
 
 /* One read of every page.  Returns 0, -ESTALE (the pages disagreed: OUT holds
@@ -412,6 +458,8 @@ static int read_once(struct api *api, const struct listing_query *q, const struc
 		snprintf(why, whylen, "%s", r.why);
 		ret = -ESTALE;
 	}
+	if (p->report)
+		report(&r, p->report);
 	free(r.ring);
 	pthread_cond_destroy(&r.arrived);
 	pthread_cond_destroy(&r.room);
@@ -426,6 +474,8 @@ int listing_fetch(struct api *api, const struct listing_query *q, const struct l
 	char why[160] = "";
 	int ret = -ESTALE;
 
+	if (p->report)
+		*p->report = (struct listing_report){ .total = -1 };
 	for (int attempt = 1; attempt <= LISTING_ATTEMPTS && ret == -ESTALE; attempt++) {
 		ret = read_once(api, q, p, out, why, sizeof(why));
 		if (ret == -ESTALE && p->settle)
@@ -437,6 +487,9 @@ int listing_fetch(struct api *api, const struct listing_query *q, const struct l
 	}
 	if (ret == -ESTALE) {
 		log_warn("the listing kept changing while it was read (%d attempts; last: %s)", LISTING_ATTEMPTS, why);
+		if (p->report)
+			snprintf(p->report->why, sizeof(p->report->why),
+				 "the listing kept changing while it was read (%s)", why);
 		ret = -EIO;
 	}
 	return ret;

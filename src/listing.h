@@ -5,6 +5,7 @@
 #define VOBIZFS_LISTING_H
 
 #include "api.h"
+#include "apijson.h"
 #include "numtab.h"
 
 #include <stdatomic.h>
@@ -39,6 +40,16 @@ typedef int listing_settle_fn(struct numtab *seen, void *arg);
  * that did not change with the table it replaces. */
 typedef struct number *listing_intern_fn(void *arg, const struct number *draft);
 
+/* What a read of the listing found beside its numbers. */
+struct listing_report {
+	long total;                 /* what page 1 claimed (-1: no page 1) */
+	size_t items;               /* items the pages held, skipped ones included */
+	bool short_of_total;        /* the pages and "total" disagree (items != total,
+				       and no max cut the read short) */
+	size_t skipped[LIST_SKIPS]; /* items skipped, by reason (apijson.h) */
+	char why[160];              /* on failure: what refused the listing, or "" */
+};
+
 struct listing_params {
 	unsigned parallel;         /* requests in flight at first (0: 1) */
 	unsigned parallel_max;     /* the most the pace may grow to (below parallel: parallel) */
@@ -51,22 +62,31 @@ struct listing_params {
 	void *settle_arg;
 	listing_intern_fn *intern; /* may be NULL */
 	void *intern_arg;
-	unsigned *paced; /* may be NULL: set to the pages asked for at once when
-			    the read ended, a start for the next one */
+	unsigned *paced;               /* may be NULL: set to the pages asked for at once when
+					  the read ended, a start for the next one */
+	struct listing_report *report; /* may be NULL: filled in by every read */
 };
 
 /* Fetch every page of Q into OUT, a table initialised here.  Page 1's claims
- * are bounded first (see LISTING_MAX_TOTAL).  Pages must agree on "total",
- * be full and repeat no number; a read that breaks this (or meets a page
- * that brings no new number, which also ends it) saw the account change:
- * P->settle may accept what was seen, else the listing starts over, up to
- * LISTING_ATTEMPTS reads, so no number is duplicated, and none missed unless
- * the account changed outside in a way no answer reveals (SEMANTICS.md).
- * Memory grows only with the numbers that arrive: at most
+ * are bounded first (see LISTING_MAX_TOTAL).  Pages decide, "total" advises:
+ * the listing ends at its first short page (fewer items than a page holds),
+ * or at the last page "total" (or Q->max) allows; a full page there that
+ * takes the items past "total" is followed by the next, up to
+ * LISTING_MAX_PAGES.  When the items read then
+ * disagree with "total", the read still succeeds, with
+ * P->report->short_of_total set.  Pages must agree on "total" and repeat no
+ * number, and a page holds no more than a page; a read that breaks this (or
+ * meets a page that brings no new number, which also ends it) saw the
+ * account change: P->settle may accept what was seen, else the listing
+ * starts over, up to LISTING_ATTEMPTS reads, so no number is duplicated, and
+ * none missed unless the account changed outside in a way no answer reveals
+ * (SEMANTICS.md).  Memory grows only with the numbers that arrive: at most
  * LISTING_LOOKAHEAD × parallel_max pages are held besides OUT.  Returns 0,
- * or a negative errno (OUT is then empty): -EIO also for a refused claim or
- * a listing that kept changing, -ETIMEDOUT when a page took longer than
- * P->page_ms or the deadline came first, -ECANCELED when stopped.
+ * or a negative errno (OUT is then empty, P->report->why says why when the
+ * listing itself was refused): -EIO also for a refused claim or a listing
+ * that kept changing, -ETIMEDOUT when a page took longer than P->page_ms or
+ * the deadline came first, -ECANCELED when stopped.  Logs nothing of the
+ * items skipped or of the total: the caller knows whether it is news.
  * Thread-safe; blocks for network I/O. */
 int listing_fetch(struct api *api, const struct listing_query *q, const struct listing_params *p, struct numtab *out);
 

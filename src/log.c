@@ -215,7 +215,7 @@ char *log_scrub_dup(const char *in, enum log_scrub_mode mode)
 	return out;
 }
 
-void log_msg(enum log_level level, const char *fmt, ...)
+static void emit(enum log_level level, const char *fmt, va_list args)
 {
 	static const int syslog_prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
 	static const char *const label[] = { "error", "warning", "info", "debug" };
@@ -224,15 +224,13 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	if (level == LOG_LEVEL_DEBUG ? !log_debug_enabled() : atomic_load(&quiet))
-		return;
-	va_start(ap, fmt);
+	va_copy(ap, args);
 	n = vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
 	/* A long line is formatted whole before it is scrubbed: cut first, it
 	 * could end in a piece of the token too short to recognise. */
 	if (n >= (int)sizeof(raw) && (text = malloc((size_t)n + 1)) != NULL) {
-		va_start(ap, fmt);
+		va_copy(ap, args);
 		vsnprintf(text, (size_t)n + 1, fmt, ap);
 		va_end(ap);
 	}
@@ -246,4 +244,24 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	}
 	/* One fprintf per line: stdio locks the stream, so lines never interleave. */
 	fprintf(stderr, "vobizfs: %s: %s\n", label[level], line);
+}
+
+void log_msg(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level == LOG_LEVEL_DEBUG ? !log_debug_enabled() : atomic_load(&quiet) && !log_debug_enabled())
+		return;
+	va_start(ap, fmt);
+	emit(level, fmt, ap);
+	va_end(ap);
+}
+
+void log_finding(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(LOG_LEVEL_WARN, fmt, ap);
+	va_end(ap);
 }

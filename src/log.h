@@ -13,8 +13,9 @@ enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARN, LOG_LEVEL_INFO, LOG_LEVEL_DEBU
  * starts; may be called again (e.g. to switch to syslog after daemonizing). */
 void log_setup(bool use_syslog, bool debug);
 
-/* While QUIET, only debug lines (when enabled) are emitted: for a caller that
- * reports the outcome itself in one line, as the pre-mount check does. */
+/* While QUIET, only debug lines and findings are emitted: for a caller that
+ * reports a failure itself in one line, as the pre-mount check does.  With
+ * debug lines enabled (-d) nothing is held back. */
 void log_quiet(bool quiet);
 
 /* True when debug lines are emitted (so callers can skip building them). */
@@ -24,6 +25,11 @@ bool log_debug_enabled(void);
  * string from the API or a caller may be passed as it came.  Thread-safe;
  * never fails visibly. */
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A warning about what the API's answers hold (items skipped, a total its
+ * pages disagree with): emitted even while quiet, as a refusal line never
+ * repeats it and a mount that goes ahead would otherwise never show it. */
+void log_finding(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #define log_error(...) log_msg(LOG_LEVEL_ERROR, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_LEVEL_WARN, __VA_ARGS__)

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const char *const method_names[API_METHODS] = { "GET", "POST", "DELETE", "other" };
 static const char *const class_names[API_CLASSES] = { "1xx", "2xx", "3xx", "4xx", "5xx", "none" };
@@ -18,6 +19,13 @@ void metrics_collect(struct api *api, struct catalog *catalog, struct releaser *
 	out->budget_known = release_budget(releaser, &out->budget_used, &out->budget_limit) == 0;
 	catalog_stats(catalog, &out->listing_age_s, &out->listing_numbers, NULL);
 	catalog_refresh_counts(catalog, &out->refreshes, &out->refresh_failures);
+	{
+		struct catalog_findings found;
+
+		catalog_findings(catalog, &found);
+		out->listing_complete = found.complete;
+		memcpy(out->listing_skipped, found.skipped, sizeof(out->listing_skipped));
+	}
 }
 
 static void header(FILE *f, const char *name, const char *type, const char *help)
@@ -31,6 +39,14 @@ static void single(FILE *f, const char *name, const char *type, const char *help
 	header(f, name, type, help);
 	fprintf(f, "%s %llu\n", name, value);
 }
+
+/* The reasons an item is skipped (apijson.h), as label values. */
+static const char *const skip_label[LIST_SKIPS] = {
+	[LIST_SKIP_E164] = "e164",
+	[LIST_SKIP_NUL] = "nul",
+	[LIST_SKIP_DUPLICATE] = "duplicate_key",
+	[LIST_SKIP_UTF8] = "invalid_utf8",
+};
 
 static void api_metrics(FILE *f, const struct api_counters *a)
 {
@@ -106,6 +122,14 @@ char *metrics_render(const struct metrics_snapshot *snap, size_t *len)
 	       snap->refreshes);
 	single(f, "vobizfs_listing_refresh_failures_total", "counter", "Listing reads that failed.",
 	       snap->refresh_failures);
+	single(f, "vobizfs_listing_complete", "gauge",
+	       "1 when the listing's pages agree with its total; 0 when they do not (absence then proves no release).",
+	       snap->listing_complete);
+	header(f, "vobizfs_listing_items_skipped", "gauge",
+	       "Items of the listing in use never shown, as two readers could read them two ways, by reason.");
+	for (int i = 0; i < LIST_SKIPS; i++)
+		fprintf(f, "vobizfs_listing_items_skipped{reason=\"%s\"} %zu\n", skip_label[i],
+			snap->listing_skipped[i]);
 	if (ferror(f)) {
 		fclose(f);
 		free(text);

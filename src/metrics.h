@@ -5,6 +5,7 @@
 #define VOBIZFS_METRICS_H
 
 #include "api.h"
+#include "apijson.h"
 #include "release.h"
 
 #include <stdbool.h>
@@ -23,8 +24,10 @@ struct metrics_snapshot {
 	unsigned budget_limit; /* [release] max_per_hour; 0: no limit */
 	long listing_age_s;    /* -1: no listing yet */
 	size_t listing_numbers;
-	uint64_t refreshes;        /* listing reads ended */
-	uint64_t refresh_failures; /* of those, failed */
+	uint64_t refreshes;                 /* listing reads ended */
+	uint64_t refresh_failures;          /* of those, failed */
+	bool listing_complete;              /* its pages agree with its total (catalog.h) */
+	size_t listing_skipped[LIST_SKIPS]; /* its items never shown, by reason */
 };
 
 /* Fill OUT from API, CATALOG and RELEASER (none may be NULL).  No I/O beyond

@@ -3,6 +3,7 @@
 #include "number.h"
 
 #include "arena.h"
+#include "jsonmem.h"
 #include "render.h"
 #include "timefmt.h"
 
@@ -22,6 +23,34 @@ enum number_status number_status_parse(const char *s)
 	if (s && !strcmp(s, "released"))
 		return NUMBER_RELEASED;
 	return NUMBER_ACTIVE;
+}
+
+enum number_hold number_hold_parse(const char *s, bool is_blocked, bool *known)
+{
+	static const char *const documented[] = { "active", "pending_purchase", "pending_release", "released",
+						  "blocked" };
+
+	*known = !s;
+	for (size_t i = 0; s && i < sizeof(documented) / sizeof(*documented); i++)
+		*known = *known || !strcmp(s, documented[i]);
+	if (is_blocked || (s && !strcmp(s, "blocked")))
+		return NUMBER_BLOCKED;
+	if (s && !strcmp(s, "pending_purchase"))
+		return NUMBER_PENDING_PURCHASE;
+	return NUMBER_FREE;
+}
+
+int number_hold_errno(enum number_hold hold)
+{
+	return hold == NUMBER_BLOCKED ? -EPERM : hold == NUMBER_PENDING_PURCHASE ? -EBUSY : 0;
+}
+
+const char *number_hold_why(enum number_hold hold)
+{
+	return hold == NUMBER_BLOCKED ? "the API lists it blocked (status or is_blocked); nothing sent"
+	       : hold == NUMBER_PENDING_PURCHASE
+		   ? "the API lists its purchase as not done (pending_purchase); nothing sent"
+		   : "";
 }
 
 static time_t field_time(const cJSON *f)
@@ -77,13 +106,13 @@ size_t number_json_nul(const char *text, size_t len, size_t from)
 }
 
 /* The fields of an item a number is built from. */
-enum item_field { F_E164, F_STATUS, F_COUNTRY, F_TRUNK, F_APP, F_PURCHASED, F_UPDATED, F_COUNT };
+enum item_field { F_E164, F_STATUS, F_COUNTRY, F_TRUNK, F_APP, F_PURCHASED, F_UPDATED, F_BLOCKED, F_COUNT };
 
 static const char *const field_names[F_COUNT] = {
 	[F_E164] = "e164",          [F_STATUS] = "status",
 	[F_COUNTRY] = "country",    [F_TRUNK] = "trunk_group_id",
 	[F_APP] = "application_id", [F_PURCHASED] = "purchased_at",
-	[F_UPDATED] = "updated_at",
+	[F_UPDATED] = "updated_at", [F_BLOCKED] = "is_blocked",
 };
 
 /* Each field of ITEM that F_COUNT names, as cJSON_GetObjectItemCaseSensitive()
@@ -106,7 +135,8 @@ static void find_fields(const cJSON *item, const cJSON *found[F_COUNT])
 struct number *number_from_item_in(const cJSON *item, struct arena *arena)
 {
 	const cJSON *field[F_COUNT];
-	const char *trunk, *app;
+	const char *trunk, *app, *status;
+	bool known;
 	bool has_trunk, has_app;
 	char digits[E164_BUFSIZE];
 	struct number *n;
@@ -132,7 +162,10 @@ struct number *number_from_item_in(const cJSON *item, struct arena *arena)
 	n->country[0] = '\0';
 	if (cJSON_IsString(field[F_COUNTRY]) && country_code_valid(field[F_COUNTRY]->valuestring))
 		memcpy(n->country, field[F_COUNTRY]->valuestring, 3);
-	n->status = (uint8_t)number_status_parse(cJSON_IsString(field[F_STATUS]) ? field[F_STATUS]->valuestring : NULL);
+	status = cJSON_IsString(field[F_STATUS]) ? field[F_STATUS]->valuestring : NULL;
+	n->status = (uint8_t)number_status_parse(status);
+	n->hold = (uint8_t)number_hold_parse(status, cJSON_IsTrue(field[F_BLOCKED]), &known);
+	n->status_unknown = !known;
 	n->has_trunk = has_trunk;
 	n->has_app = has_app;
 	n->trunk_len = (uint8_t)tlen;
@@ -207,7 +240,7 @@ const char *number_application(const struct number *n)
 
 struct number *number_patched(const struct number *n, const cJSON *patch)
 {
-	cJSON *item = cJSON_Parse(n->json), *field;
+	cJSON *item = jsonmem_parse(n->json, n->json_len), *field;
 	struct number *copy = NULL;
 
 	if (!item)
@@ -300,7 +333,7 @@ static cJSON *parse_record(const char *json)
 	 * cut short by one must never be shown as the field. */
 	if (number_json_nul(json, len, 0) != len)
 		return NULL;
-	item = cJSON_Parse(json);
+	item = jsonmem_parse(json, len);
 	if (!cJSON_IsObject(item)) {
 		cJSON_Delete(item);
 		return NULL;

@@ -22,23 +22,35 @@ enum number_status {
 	NUMBER_RELEASED,        /* gone; never shown */
 };
 
+/* Why no change may be asked for a held number (SEMANTICS.md): its status
+ * says it is not the account's to change now.  Each is refused before
+ * anything is sent, with number_hold_errno(). */
+enum number_hold {
+	NUMBER_FREE,             /* "active", no status, or one vobizfs does not know */
+	NUMBER_BLOCKED,          /* "blocked", or "is_blocked": true */
+	NUMBER_PENDING_PURCHASE, /* "pending_purchase": the purchase is not done */
+};
+
 /* Longest trunk group or application id vobizfs accepts or names a view by. */
 #define ROUTE_ID_MAX 64
 
 struct number {
 	char digits[E164_BUFSIZE];
-	char country[3];       /* ISO 3166 alpha-2, or "" */
-	uint8_t status;        /* enum number_status */
-	bool has_trunk;        /* trunk_group_id is not null */
-	bool has_app;          /* application_id is not null */
-	uint8_t trunk_len;     /* bytes of the trunk id kept after json, 0 if not a valid id */
-	uint8_t app_len;       /* likewise for the application id */
-	time_t purchased_at;   /* st_mtime; 0 when the record has none */
-	time_t updated_at;     /* st_ctime */
-	uint32_t json_len;     /* bytes in json, including the final newline */
-	_Atomic uint32_t refs; /* number_ref()/number_unref(); 0 for a draft */
-	char json[];           /* pretty JSON ending in '\n', NUL, then the trunk
-				  id and the application id, each NUL-terminated */
+	char country[3]; /* ISO 3166 alpha-2, or "" */
+	/* One byte of flags, so the header stays in 48 bytes. */
+	uint8_t status : 2;         /* enum number_status */
+	uint8_t hold : 2;           /* enum number_hold */
+	uint8_t status_unknown : 1; /* "status" is a string of no documented status */
+	uint8_t has_trunk : 1;      /* trunk_group_id is not null */
+	uint8_t has_app : 1;        /* application_id is not null */
+	uint8_t trunk_len;          /* bytes of the trunk id kept after json, 0 if not a valid id */
+	uint8_t app_len;            /* likewise for the application id */
+	time_t purchased_at;        /* st_mtime; 0 when the record has none */
+	time_t updated_at;          /* st_ctime */
+	uint32_t json_len;          /* bytes in json, including the final newline */
+	_Atomic uint32_t refs;      /* number_ref()/number_unref(); 0 for a draft */
+	char json[];                /* pretty JSON ending in '\n', NUL, then the trunk
+				       id and the application id, each NUL-terminated */
 };
 
 /* Numbers are shared by reference count.  Every function here that returns
@@ -104,8 +116,22 @@ bool country_code_valid(const char *s);
  * characters of [A-Za-z0-9_-].  Pure. */
 bool route_id_valid(const char *s);
 
-/* The status named by the API's "status" string. */
+/* The status named by the API's "status" string: "pending_release",
+ * "released", else held (NUMBER_ACTIVE: "active", "blocked",
+ * "pending_purchase", none, or a status vobizfs does not know). */
 enum number_status number_status_parse(const char *s);
+
+/* What the status S (may be NULL) and "is_blocked" hold a number to, and
+ * whether S is a status the vendor documents (*KNOWN; NULL is known). */
+enum number_hold number_hold_parse(const char *s, bool is_blocked, bool *known);
+
+/* The errno a change of a number held by HOLD is refused with: -EPERM for
+ * a blocked number (the vendor's to lift, not a moment's wait), -EBUSY for a
+ * purchase not done (the next listing may show it done); 0 when free. */
+int number_hold_errno(enum number_hold hold);
+
+/* Why, for a log line: "the API lists it blocked". */
+const char *number_hold_why(enum number_hold hold);
 
 /* Extended attributes (DESIGN §1): "user.vobiz.<field>" for each scalar
  * field of the record JSON, plus "user.vobiz.capabilities" as "voice,sms".

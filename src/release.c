@@ -361,6 +361,11 @@ int release_number(struct releaser *r, const char *digits, const struct caller *
 		ret = -ENOENT; /* released meanwhile, perhaps by the call we waited for */
 		goto out;
 	}
+	/* Before the dry run, which says what the real run would do. */
+	if (info.hold != NUMBER_FREE) {
+		ret = refuse(r, digits, caller, number_hold_errno(info.hold), number_hold_why(info.hold));
+		goto out;
+	}
 	if (r->cfg->dry_run) {
 		ret = audit_intent(r->audit, "release", digits, caller, true) ? -EIO : dry_run(r, digits, caller);
 		goto out;

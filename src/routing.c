@@ -86,6 +86,10 @@ int routing_set(struct router *r, const char *digits, enum route_kind kind, cons
 		return -EINVAL;
 	if ((ret = catalog_facts(r->catalog, digits, &facts)))
 		return ret;
+	if (facts.hold != NUMBER_FREE) {
+		log_info("%s of %s refused: %s", action, digits, number_hold_why(facts.hold));
+		return number_hold_errno(facts.hold);
+	}
 	ret = check_rules(&facts, kind, value);
 	if (ret <= 0) {
 		if (ret == -EBUSY)

@@ -2,7 +2,8 @@
  * was lost (a reset, a timeout, a pause, a crash).  Absence from a listing
  * proves a release only when that listing would have shown the number: a
  * narrow search must also show a number known to be held, or the whole
- * listing is read. */
+ * listing is read; and no listing whose pages disagree with its total
+ * proves one. */
 #ifndef VOBIZFS_SETTLE_H
 #define VOBIZFS_SETTLE_H
 
@@ -30,7 +31,10 @@ int settle_find(struct api *api, struct catalog *catalog, unsigned parallel, con
 /* DIGITS's state as the API lists it now: NUMBER_ACTIVE, NUMBER_PENDING_RELEASE
  * or NUMBER_RELEASED (not listed), read with a search by the prefix DIGITS
  * shares with a held number of CATALOG (the witness), and from the whole
- * listing (PARALLEL pages at once) when the search does not show the witness.
+ * listing (PARALLEL pages at once) when the search does not show the witness
+ * or its pages disagree with its total.  A whole listing whose pages and
+ * total disagree (listing.h) proves no release: it is read once more, and
+ * when that one disagrees too, -EIO.
  * Returns the state or a negative errno when no trustworthy listing could be
  * read before DEADLINE.  Thread-safe; blocks for network I/O. */
 int settle_observe(struct api *api, struct catalog *catalog, unsigned parallel, const char *digits, int64_t deadline);

@@ -29,6 +29,32 @@ static bool add_budget(cJSON *releases, struct releaser *releaser)
 		      : cJSON_AddNullToObject(b, "left"));
 }
 
+/* "complete" (its pages agree with its total), "total" (what it claimed,
+ * null before a listing) and "skipped": items never shown, by reason. */
+static bool add_findings(cJSON *listing, const struct catalog_findings *found)
+{
+	static const char *const names[LIST_SKIPS] = {
+		[LIST_SKIP_E164] = "invalid_e164",
+		[LIST_SKIP_NUL] = "nul_character",
+		[LIST_SKIP_DUPLICATE] = "duplicate_keys",
+		[LIST_SKIP_UTF8] = "invalid_utf8",
+	};
+	size_t all = 0;
+	cJSON *skipped;
+
+	if (!cJSON_AddBoolToObject(listing, "complete", found->complete) ||
+	    !(found->total < 0 ? cJSON_AddNullToObject(listing, "total")
+			       : cJSON_AddNumberToObject(listing, "total", (double)found->total)) ||
+	    !(skipped = cJSON_AddObjectToObject(listing, "skipped")))
+		return false;
+	for (int i = 0; i < LIST_SKIPS; i++) {
+		all += found->skipped[i];
+		if (!cJSON_AddNumberToObject(skipped, names[i], (double)found->skipped[i]))
+			return false;
+	}
+	return cJSON_AddNumberToObject(skipped, "all", (double)all) != NULL;
+}
+
 static bool add_counters(cJSON *root, struct api *api, struct releaser *releaser, struct gate *gate)
 {
 	struct api_counters ac;
@@ -88,6 +114,7 @@ char *status_render(const struct status_sources *src, size_t *len)
 	const struct config *cfg = src->cfg;
 	cJSON *root = cJSON_CreateObject(), *listing;
 	char when[32], *json = NULL, *out = NULL;
+	struct catalog_findings found;
 	size_t count;
 	bool refreshing;
 	long age;
@@ -95,6 +122,7 @@ char *status_render(const struct status_sources *src, size_t *len)
 	if (!root)
 		return NULL;
 	catalog_stats(src->catalog, &age, &count, &refreshing);
+	catalog_findings(src->catalog, &found);
 	timefmt_format_utc(src->mounted_at, when, sizeof(when));
 	if (!cJSON_AddStringToObject(root, "version", VOBIZFS_VERSION) ||
 	    !cJSON_AddStringToObject(root, "account_id", cfg->auth_id) ||
@@ -108,7 +136,7 @@ char *status_render(const struct status_sources *src, size_t *len)
 	    !(age < 0 ? cJSON_AddNullToObject(listing, "age_seconds")
 		      : cJSON_AddNumberToObject(listing, "age_seconds", (double)age)) ||
 	    !cJSON_AddNumberToObject(listing, "ttl_seconds", cfg->ttl_s) ||
-	    !cJSON_AddBoolToObject(listing, "refreshing", refreshing) ||
+	    !cJSON_AddBoolToObject(listing, "refreshing", refreshing) || !add_findings(listing, &found) ||
 	    !add_counters(root, src->api, src->releaser, src->gate) || !add_health_and_moves(root, src))
 		goto out;
 	json = cJSON_Print(root);

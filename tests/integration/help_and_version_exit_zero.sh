@@ -15,6 +15,9 @@ for flag in --help -h; do
 	for text in "usage:" "MOUNTPOINT" "-o config=FILE" "-o ro" "-f " "-d " "-s " "allow_other" "max_threads"; do
 		grep -qF -- "$text" <<<"$out" || fail "$flag does not list '$text'"
 	done
+	# The thread default is vobizfs's own (64), not libfuse's (10).
+	expect_eq "$flag: max_threads default" "allowed (default: 64)" \
+		"$(grep -A1 -- '-o max_threads ' <<<"$out" | tail -1 | sed 's/^ *//')"
 done
 for flag in --version -V; do
 	out=$("$VOBIZFS" "$flag" 2>&1)

@@ -94,7 +94,7 @@ static bool add_billing_dates(cJSON *obj, const struct number *n, const struct s
 
 /* The documented fields the sandbox does not act on get these values unless
  * extra says otherwise. Inventory items carry tags as an object (DESIGN.md
- * §2); fields=rich adds the billing dates and aadhaar_* and fills in tags. */
+ * §2); fields=rich adds the billing dates and fills in tags. */
 static bool add_defaults(cJSON *obj, const struct number *n, const struct shapes *shapes)
 {
 	bool inventory = n->account_id[0] == '\0';
@@ -110,23 +110,25 @@ static bool add_defaults(cJSON *obj, const struct number *n, const struct shapes
 		return false;
 	if (shapes->rich_fields && !inventory && !cJSON_AddItemToArray(tags, cJSON_CreateString("sandbox")))
 		return false;
-	if (!cJSON_AddBoolToObject(obj, "is_blocked", false) || !cJSON_AddBoolToObject(obj, "is_trial_number", false) ||
+	/* The definition requires both aadhaar_* booleans in list and
+	 * inventory items; no sandbox number needs verification. */
+	if (!cJSON_AddBoolToObject(obj, "is_blocked", number_has_status(n, "blocked")) ||
+	    !cJSON_AddBoolToObject(obj, "is_trial_number", false) ||
 	    !cJSON_AddStringToObject(obj, "source", "purchased") ||
-	    !cJSON_AddNumberToObject(obj, "minimum_commitment_months", 0))
+	    !cJSON_AddNumberToObject(obj, "minimum_commitment_months", 0) ||
+	    !cJSON_AddBoolToObject(obj, "aadhaar_verification_required", false) ||
+	    !cJSON_AddBoolToObject(obj, "aadhaar_verified", false))
 		return false;
 	if (!shapes->rich_fields)
 		return true;
-	return (inventory || add_billing_dates(obj, n, shapes)) &&
-	       cJSON_AddBoolToObject(obj, "aadhaar_verified", false) &&
-	       cJSON_AddStringToObject(obj, "aadhaar_verification_status", "not_required");
+	return inventory || add_billing_dates(obj, n, shapes);
 }
 
 static bool add_extra(cJSON *obj, const cJSON *extra)
 {
 	const cJSON *item;
 
-	cJSON_ArrayForEach(item, extra)
-	{
+	cJSON_ArrayForEach (item, extra) {
 		cJSON *copy = cJSON_Duplicate(item, true);
 
 		if (!copy)
@@ -222,8 +224,7 @@ static int apply_capabilities(struct number *n, const cJSON *item, const char **
 		*why = "capabilities must be an object";
 		return -EINVAL;
 	}
-	cJSON_ArrayForEach(cap, item)
-	{
+	cJSON_ArrayForEach (cap, item) {
 		size_t i;
 
 		for (i = 0; i < 4; i++)
@@ -336,8 +337,7 @@ int number_apply_json(struct number *n, const cJSON *fields, const char **why)
 		*why = "body must be a JSON object";
 		return -EINVAL;
 	}
-	cJSON_ArrayForEach(item, fields)
-	{
+	cJSON_ArrayForEach (item, fields) {
 		int rc = apply_one(n, item, why);
 
 		if (rc == -ENOMEM)

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 
 static const struct api_route api_routes[] = {
 	{ "GET", "api/v1/Account/*/numbers", -1, true, routes_list_numbers },
@@ -74,6 +75,15 @@ static bool check_auth(const struct api_call *call, struct reply *reply)
 	const char *id = MHD_lookup_connection_value(call->connection, MHD_HEADER_KIND, "X-Auth-ID");
 	char path_id[ROUTE_SEGMENT_MAX];
 
+	const char *bearer = MHD_lookup_connection_value(call->connection, MHD_HEADER_KIND, "Authorization");
+
+	/* DESIGN.md §2 and the cancel-release page: a request carrying
+	 * Authorization: Bearer is answered 401 Invalid token, whatever the
+	 * X-Auth-* headers say. */
+	if (bearer && strncasecmp(bearer, "Bearer", 6) == 0 && (bearer[6] == ' ' || bearer[6] == '\0')) {
+		reply_invalid_token(reply);
+		return false;
+	}
 	if (!id || strcmp(id, call->auth_id) != 0 || !routes_token_ok(call->connection, call->auth_token)) {
 		reply_invalid_token(reply);
 		return false;

@@ -37,33 +37,36 @@ static void reply_release_error(enum store_result rc, struct reply *reply)
 	}
 }
 
-/* The current dialect's answer. Its cancel_url is written as the vendor
- * writes it, with a raw '+' and lowercase account: a client that follows
- * it verbatim gets 404. */
-static void reply_pending(const struct api_call *call, const char *digits, const struct release_info *info,
-			  const struct shapes *shapes, struct reply *reply)
+/* The current dialect's answer, pending or (immediate) released: the
+ * definition's only 200 schema requires every member, so the immediate one
+ * has them too (its cooldown ended at the release). The cancel_url is
+ * written as the vendor writes it, with a raw '+' and lowercase account: a
+ * client that follows it verbatim gets 404. */
+static void reply_released(const struct api_call *call, const char *digits, const struct release_info *info,
+			   const struct shapes *shapes, bool pending, struct reply *reply)
 {
 	char cancel_url[ROUTE_SEGMENT_MAX + 64];
 	cJSON *body = cJSON_CreateObject();
 
 	snprintf(cancel_url, sizeof(cancel_url), "/api/v1/account/%s/numbers/+%s/cancel-release", call->auth_id,
 		 digits);
-	if (!cJSON_AddStringToObject(body, "status", "pending_release") ||
+	if (!cJSON_AddStringToObject(body, "status", pending ? "pending_release" : "released") ||
 	    !shapes_add_fee(shapes, body, "release_fee", info->release_fee) ||
 	    !shapes_add_time(shapes, body, "cooldown_ends_at", info->cooldown_ends_at) ||
 	    !cJSON_AddStringToObject(body, "cancel_url", cancel_url) ||
-	    !cJSON_AddStringToObject(body, "message", "Number scheduled for release")) {
+	    !cJSON_AddStringToObject(body, "message", pending ? "Number scheduled for release" : "Number released")) {
 		cJSON_Delete(body);
 		body = NULL;
 	}
 	reply_json(reply, MHD_HTTP_OK, body);
 }
 
-static void reply_status_message(struct reply *reply, const char *status, const char *message)
+/* legacy-delete=returned: an older revision's final answer. */
+static void reply_returned(struct reply *reply)
 {
 	cJSON *body = cJSON_CreateObject();
 
-	if (!cJSON_AddStringToObject(body, "status", status) || !cJSON_AddStringToObject(body, "message", message)) {
+	if (!cJSON_AddStringToObject(body, "message", "number returned to inventory")) {
 		cJSON_Delete(body);
 		body = NULL;
 	}
@@ -94,12 +97,12 @@ void routes_release_number(const struct api_call *call, struct reply *reply)
 	rc = store_release(call->store, digits, mode, &info);
 	if (rc != STORE_OK)
 		reply_release_error(rc, reply);
+	else if (mode == RELEASE_FINAL && shapes.legacy_delete == LEGACY_RETURNED)
+		reply_returned(reply);
 	else if (mode == RELEASE_FINAL)
 		reply_empty(reply, MHD_HTTP_NO_CONTENT);
-	else if (mode == RELEASE_IMMEDIATE)
-		reply_status_message(reply, "released", "Number released");
 	else
-		reply_pending(call, digits, &info, &shapes, reply);
+		reply_released(call, digits, &info, &shapes, mode == RELEASE_COOLDOWN, reply);
 }
 
 /* 200 {"status":"active","message","refund_amount","currency"}, and with

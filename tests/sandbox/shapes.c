@@ -40,6 +40,12 @@ static int set_one(struct shapes *s, const char *key, const char *value)
 		return choose(&s->purchase_items, value, "number", "items");
 	if (strcmp(key, "owner-key") == 0)
 		return choose(&s->purchase_auth_id, value, "account_id", "auth_id");
+	if (strcmp(key, "list-owner-key") == 0)
+		return choose(&s->list_auth_id, value, "account_id", "auth_id");
+	if (strcmp(key, "statuses") == 0)
+		return choose(&s->all_statuses, value, "plain", "all");
+	if (strcmp(key, "list") == 0)
+		return choose(&s->list_example, value, "generated", "example");
 	if (strcmp(key, "time-digits") == 0) {
 		if (strcmp(value, "0") && strcmp(value, "6") && strcmp(value, "9"))
 			return -EINVAL;
@@ -53,6 +59,8 @@ static int set_one(struct shapes *s, const char *key, const char *value)
 			s->legacy_delete = LEGACY_PENDING;
 		else if (strcmp(value, "not-found") == 0)
 			s->legacy_delete = LEGACY_NOT_FOUND;
+		else if (strcmp(value, "returned") == 0)
+			s->legacy_delete = LEGACY_RETURNED;
 		else
 			return -EINVAL;
 		return 0;
@@ -115,7 +123,7 @@ int shapes_set_json(struct shapes *s, const cJSON *json, const char **why)
 
 cJSON *shapes_to_json(const struct shapes *s)
 {
-	static const char *const legacy[] = { "final", "pending", "not-found" };
+	static const char *const legacy[] = { "final", "pending", "not-found", "returned" };
 	cJSON *o = cJSON_CreateObject();
 	char digits[2] = { (char)('0' + s->time_digits), '\0' };
 
@@ -127,7 +135,10 @@ cJSON *shapes_to_json(const struct shapes *s)
 	    !cJSON_AddStringToObject(o, "refund", s->refund_fails ? "failed" : "ok") ||
 	    !cJSON_AddStringToObject(o, "purchase", s->purchase_items ? "items" : "number") ||
 	    !cJSON_AddStringToObject(o, "owner-key", s->purchase_auth_id ? "auth_id" : "account_id") ||
-	    !cJSON_AddStringToObject(o, "legacy-delete", legacy[s->legacy_delete])) {
+	    !cJSON_AddStringToObject(o, "legacy-delete", legacy[s->legacy_delete]) ||
+	    !cJSON_AddStringToObject(o, "list-owner-key", s->list_auth_id ? "auth_id" : "account_id") ||
+	    !cJSON_AddStringToObject(o, "statuses", s->all_statuses ? "all" : "plain") ||
+	    !cJSON_AddStringToObject(o, "list", s->list_example ? "example" : "generated")) {
 		cJSON_Delete(o);
 		return NULL;
 	}

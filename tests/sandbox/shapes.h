@@ -21,10 +21,14 @@ struct shapes {
 	bool refund_fails;     /* refund=failed: cancel-release restores, refund_status "failed" */
 	bool purchase_items;   /* purchase=items: an "items" array beside "number" */
 	bool purchase_auth_id; /* owner-key=auth_id: the purchased number names its owner auth_id */
+	bool list_auth_id;     /* list-owner-key=auth_id: listed items name their owner auth_id */
+	bool all_statuses;     /* statuses=all: generated numbers in every status; released ones stay listed */
+	bool list_example;     /* list=example: the vendor's list example (2 numbers, total 24) */
 	enum legacy_delete {
 		LEGACY_FINAL,     /* legacy-delete=final: 204, released (the seed) */
 		LEGACY_PENDING,   /* legacy-delete=pending: 200 pending_release, as the current dialect */
 		LEGACY_NOT_FOUND, /* legacy-delete=not-found: 404, as a server that wants %2B */
+		LEGACY_RETURNED,  /* legacy-delete=returned: 200 {"message":"number returned to inventory"}, released */
 	} legacy_delete;
 };
 
@@ -50,7 +54,9 @@ cJSON *shapes_to_json(const struct shapes *s);
 /* The names and values, for --help and error messages. */
 #define SHAPES_HELP                                                                                                    \
 	"unset-keys=absent|null, fields=basic|rich, fees=plain|floats, time-digits=6|0|9, assign=204|200, "            \
-	"refund=ok|failed, purchase=number|items, owner-key=account_id|auth_id, legacy-delete=final|pending|not-found"
+	"refund=ok|failed, purchase=number|items, owner-key=account_id|auth_id, "                                      \
+	"legacy-delete=final|pending|not-found|returned, list-owner-key=account_id|auth_id, statuses=plain|all, "      \
+	"list=generated|example"
 
 /* Rendering helpers. Each add returns false when out of memory. */
 

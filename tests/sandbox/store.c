@@ -12,7 +12,7 @@
 
 bool store_belongs_in_listing(const struct store *s, const struct number *n)
 {
-	if (number_has_status(n, "released"))
+	if (number_has_status(n, "released") && !s->shapes.all_statuses)
 		return false;
 	return strcmp(n->account_id, s->main_account) == 0 || strncmp(n->account_id, "SA_", 3) == 0;
 }
@@ -69,7 +69,9 @@ void store_expire_due(struct store *s, int64_t now_us)
 			i++;
 		} else {
 			store_mark_released(n, n->cooldown_ends_us);
-			if (store_unlist_at(s, i)) {
+			if (s->shapes.all_statuses) {
+				i++; /* statuses=all: a released number stays listed */
+			} else if (store_unlist_at(s, i)) {
 				/* Out of memory: keep it listed as released
 				 * rather than lose it; try again next time. */
 				s->next_expiry_us = now_us;
@@ -94,15 +96,89 @@ void store_unlock(struct store *s)
 	pthread_mutex_unlock(&s->lock);
 }
 
+/* list=example: the two numbers of the vendor's documented list example, as
+ * it writes them; its placeholder owner MA_XXXXXXXX stands for the account. */
+static const struct example_number {
+	const char *id, *digits, *region, *application_id, *purchased_at, *created_at, *updated_at, *next_billing;
+	double monthly_fee;
+} example_numbers[] = {
+	{ "aabbccdd-1234-5678-90ab-cdef12345678", "919876543210", "Karnataka", "20577609616603585",
+	  "2026-03-25T06:58:38.796024Z", "2026-03-25T18:30:00Z", "2026-03-25T06:58:54.752187Z",
+	  "2026-04-25T06:58:38.796024Z", 300 },
+	{ "11223344-5566-7788-99aa-bbccddeeff00", "912271263984", "Mumbai", "31985999331899218",
+	  "2026-03-25T10:25:30.672202Z", "2026-03-25T09:30:04.541115Z", "2026-03-25T10:29:35.330503Z",
+	  "2026-04-25T10:25:30.672202Z", 200 },
+};
+
+static struct number *example_number(const struct store *s, const struct example_number *e)
+{
+	struct number *n = number_new();
+
+	if (!n)
+		return NULL;
+	NUMBER_SET(n->digits, e->digits);
+	NUMBER_SET(n->id, e->id);
+	NUMBER_SET(n->account_id, s->main_account);
+	NUMBER_SET(n->country, "IN");
+	NUMBER_SET(n->region, e->region);
+	NUMBER_SET(n->currency, "INR");
+	NUMBER_SET(n->application_id, e->application_id);
+	NUMBER_SET(n->purchased_at, e->purchased_at);
+	NUMBER_SET(n->created_at, e->created_at);
+	NUMBER_SET(n->updated_at, e->updated_at);
+	n->setup_fee = 100;
+	n->monthly_fee = e->monthly_fee;
+	/* The example's billing dates, kept verbatim as extra fields. */
+	n->extra = cJSON_CreateObject();
+	if (!n->extra || !cJSON_AddStringToObject(n->extra, "last_billing_date", e->purchased_at) ||
+	    !cJSON_AddStringToObject(n->extra, "next_billing_date", e->next_billing)) {
+		number_free(n);
+		return NULL;
+	}
+	return n;
+}
+
+/* statuses=all: the main account's numbers 1 to 5 (in generation order) get
+ * the other documented statuses and one the documentation does not name. */
+static void set_generated_statuses(struct store *s, size_t numbers, int64_t now_us)
+{
+	static const char *const statuses[] = { "pending_purchase", "pending_release", "released", "blocked",
+						"suspended" };
+
+	for (size_t i = 1; i <= 5 && i < numbers; i++) {
+		struct number *n = gen_owned(&s->gen, i);
+		struct number *held = n ? numvec_find(&s->listed, n->digits) : NULL;
+
+		number_free(n);
+		if (!held)
+			continue;
+		if (strcmp(statuses[i - 1], "released") == 0) {
+			store_mark_released(held, now_us);
+			continue;
+		}
+		NUMBER_SET(held->status, statuses[i - 1]);
+		if (number_has_status(held, "pending_release")) {
+			held->release_fee = held->monthly_fee;
+			held->cooldown_ends_us = now_us + s->cooldown_us;
+			timestamp_format(held->cooldown_ends_us, held->cooldown_ends_at);
+			store_note_pending(s, held);
+		}
+	}
+}
+
 static int load_generated(struct store *s, const struct store_config *cfg)
 {
 	static const char *const countries[] = { "IN", "US", "GB" };
-	struct number *n;
+	bool example = cfg->shapes.list_example;
+	struct number *n = NULL;
 
-	for (size_t i = 0; i < cfg->numbers; i++)
+	for (size_t e = 0; example && e < sizeof(example_numbers) / sizeof(example_numbers[0]); e++)
+		if (!(n = example_number(s, &example_numbers[e])) || numvec_append(&s->listed, n))
+			goto oom;
+	for (size_t i = 0; !example && i < cfg->numbers; i++)
 		if (!(n = gen_owned(&s->gen, i)) || numvec_append(&s->listed, n))
 			goto oom;
-	for (size_t j = 0; j < cfg->sub_numbers; j++)
+	for (size_t j = 0; !example && j < cfg->sub_numbers; j++)
 		if (!(n = gen_sub(&s->gen, j)) || numvec_append(&s->listed, n))
 			goto oom;
 	for (size_t c = 0; c < 3; c++)
@@ -113,6 +189,8 @@ static int load_generated(struct store *s, const struct store_config *cfg)
 	 * or counts beyond a prefix's number space. */
 	if (numvec_sort(&s->listed) || numvec_sort(&s->inventory))
 		return -EINVAL;
+	if (cfg->shapes.all_statuses && !example)
+		set_generated_statuses(s, cfg->numbers, timestamp_now_us());
 	return 0;
 oom:
 	number_free(n);
@@ -171,6 +249,9 @@ static bool matches(const struct number *n, const struct store_query *q, enum se
 		return false;
 	if (q->country && strcmp(n->country, q->country) != 0)
 		return false;
+	for (size_t i = 0; i < q->excludes; i++)
+		if (strncmp(n->digits, q->exclude[i], strlen(q->exclude[i])) == 0)
+			return false;
 	if (q->search) {
 		char e164[NUMBER_DIGITS_MAX + 2] = "+";
 
@@ -181,18 +262,39 @@ static bool matches(const struct number *n, const struct store_query *q, enum se
 	return true;
 }
 
-static bool add_item(cJSON *items, const struct number *n, const struct shapes *shapes)
+/* list-owner-key=auth_id: a listed item names its owner as older revisions
+ * of the list answer do. */
+static bool rename_owner(cJSON *item)
+{
+	cJSON *owner = cJSON_DetachItemFromObjectCaseSensitive(item, "account_id");
+
+	if (!owner)
+		return true;
+	if (!cJSON_AddItemToObject(item, "auth_id", owner)) {
+		cJSON_Delete(owner);
+		return false;
+	}
+	return true;
+}
+
+static bool add_item(cJSON *items, const struct number *n, const struct shapes *shapes, bool listing)
 {
 	cJSON *item = number_to_json(n, shapes);
 
 	if (!item)
 		return false;
+	if (listing && shapes->list_auth_id && !rename_owner(item)) {
+		cJSON_Delete(item);
+		return false;
+	}
 	cJSON_AddItemToArray(items, item);
 	return true;
 }
 
+/* `listing`: the account's listing (not the inventory), which the owner-key
+ * and list=example shapes change. */
 static cJSON *render_page(const struct numvec *v, const struct store_query *q, enum search_mode mode,
-			  const struct shapes *shapes)
+			  const struct shapes *shapes, bool listing)
 {
 	cJSON *page = cJSON_CreateObject();
 	cJSON *items = cJSON_AddArrayToObject(page, "items");
@@ -201,20 +303,23 @@ static cJSON *render_page(const struct numvec *v, const struct store_query *q, e
 
 	if (!items)
 		goto oom;
-	if (!q->search && !q->status && !q->country) {
+	if (!q->search && !q->status && !q->country && !q->excludes) {
 		total = v->len;
 		for (uint64_t i = first; i < v->len && i < first + q->per_page; i++)
-			if (!add_item(items, v->items[i], shapes))
+			if (!add_item(items, v->items[i], shapes, listing))
 				goto oom;
 	} else {
 		for (size_t i = 0; i < v->len; i++) {
 			if (!matches(v->items[i], q, mode))
 				continue;
-			if (total >= first && total < first + q->per_page && !add_item(items, v->items[i], shapes))
+			if (total >= first && total < first + q->per_page &&
+			    !add_item(items, v->items[i], shapes, listing))
 				goto oom;
 			total++;
 		}
 	}
+	if (listing && shapes->list_example)
+		total = 24; /* the example's figure, whatever the pages hold */
 	if (!cJSON_AddNumberToObject(page, "page", (double)q->page) ||
 	    !cJSON_AddNumberToObject(page, "per_page", (double)q->per_page) ||
 	    !cJSON_AddNumberToObject(page, "total", (double)total))
@@ -232,7 +337,7 @@ cJSON *store_list(struct store *s, const struct store_query *q)
 	store_lock(s);
 	if (s->search_mode == SEARCH_IGNORE)
 		query.search = NULL; /* the whole listing, paged in O(page) */
-	cJSON *page = render_page(&s->listed, &query, s->search_mode, &s->shapes);
+	cJSON *page = render_page(&s->listed, &query, s->search_mode, &s->shapes, true);
 	store_unlock(s);
 	return page;
 }
@@ -240,7 +345,7 @@ cJSON *store_list(struct store *s, const struct store_query *q)
 cJSON *store_list_inventory(struct store *s, const struct store_query *q)
 {
 	store_lock(s);
-	cJSON *page = render_page(&s->inventory, q, SEARCH_CONTAINS, &s->shapes);
+	cJSON *page = render_page(&s->inventory, q, SEARCH_CONTAINS, &s->shapes, false);
 	store_unlock(s);
 	return page;
 }
@@ -250,7 +355,9 @@ static enum store_result find_own(struct store *s, const char *digits, size_t *i
 {
 	size_t i = numvec_lower_bound(&s->listed, digits);
 
-	if (i >= s->listed.len || strcmp(s->listed.items[i]->digits, digits) != 0)
+	/* A released number listed by statuses=all is no longer there to act on. */
+	if (i >= s->listed.len || strcmp(s->listed.items[i]->digits, digits) != 0 ||
+	    number_has_status(s->listed.items[i], "released"))
 		return STORE_NOT_FOUND;
 	if (strcmp(s->listed.items[i]->account_id, s->main_account) != 0)
 		return STORE_FORBIDDEN;
@@ -285,8 +392,14 @@ enum store_result store_release(struct store *s, const char *digits, enum releas
 			rc = STORE_NO_MEMORY;
 			goto out;
 		}
+		if (info) {
+			/* The immediate answer's fee, and its cooldown: over now. */
+			info->release_fee = n->monthly_fee;
+			timestamp_format(now_us, info->cooldown_ends_at);
+		}
 		store_mark_released(n, now_us);
-		store_unlist_at(s, i);
+		if (!s->shapes.all_statuses)
+			store_unlist_at(s, i);
 	}
 out:
 	store_unlock(s);

@@ -51,6 +51,9 @@ struct store_query {
 	const char *search;  /* matched against the e164 text ("+9180..."): see store_list() */
 	const char *status;  /* exact status */
 	const char *country; /* exact country (inventory) */
+	/* E.164 prefixes (digits, no '+') to leave out (inventory's exclude). */
+	const char *const *exclude;
+	size_t excludes;
 	uint64_t page, per_page;
 };
 

@@ -4,6 +4,7 @@
  * in every shape DESIGN §2 documents ("Shapes that vary").  Bodies are
  * untrusted: nothing may crash. */
 #include "apijson.h"
+#include "catalog.h"
 
 #include "arena.h"
 #include "number.h"
@@ -805,6 +806,94 @@ static void assert_nul_item_skipped(const char *item)
 	list_page_free(&page);
 }
 
+/* ITEM between ITEM_A and ITEM_B is skipped for WHY, and only it. */
+static void assert_skipped_for(const char *item, enum list_skip why)
+{
+	char body[2048];
+	struct list_page page;
+
+	snprintf(body, sizeof(body), "{\"items\":[" ITEM_A ",%s," ITEM_B "],\"page\":1,\"per_page\":3,\"total\":3}",
+		 item);
+	assert_int_equal(parse_page(body, &page), 0);
+	assert_int_equal(page.count, 2);
+	assert_int_equal(page.skipped, 1);
+	for (int i = 0; i < LIST_SKIPS; i++)
+		assert_int_equal(page.skipped_by[i], i == (int)why ? 1 : 0);
+	assert_string_equal(page.items[0]->digits, "919876543210");
+	assert_string_equal(page.items[1]->digits, "918071387149");
+	list_page_free(&page);
+}
+
+/* One reading for everyone: what cJSON would read one way and jq or Python
+ * another (the first or the last of two keys), or what is no text, or an
+ * e164 that is not '+' and ASCII digits, is never shown. */
+static void items_read_two_ways_are_skipped(void **state)
+{
+	static const struct {
+		const char *item;
+		enum list_skip why;
+	} cases[] = {
+		{ "{\"e164\":\"+918111111111\",\"e164\":\"+918222222222\"}", LIST_SKIP_DUPLICATE },
+		{ "{\"e164\":\"+918111111111\",\"trunk_group_id\":null,\"trunk_group_id\":\"tg-1\"}",
+		  LIST_SKIP_DUPLICATE },
+		{ "{\"e164\":\"+918111111111\",\"status\":\"active\",\"status\":\"released\"}", LIST_SKIP_DUPLICATE },
+		{ "{\"e164\":\"+918111111111\",\"capabilities\":{\"voice\":true,\"voice\":false}}",
+		  LIST_SKIP_DUPLICATE },
+		{ "{\"e164\":\"+918111111111\",\"tags\":[{\"k\":1,\"k\":2}]}", LIST_SKIP_DUPLICATE },
+		{ "{\"e164\":\"+918111111111\",\"region\":\"Goa\xff\"}", LIST_SKIP_UTF8 },
+		{ "{\"e164\":\"+918111111111\",\"region\":\"\xc0\xaf\"}", LIST_SKIP_UTF8 },     /* overlong '/' */
+		{ "{\"e164\":\"+918111111111\",\"region\":\"\xed\xa0\x80\"}", LIST_SKIP_UTF8 }, /* a surrogate */
+		{ "{\"e164\":\"+918111111111\",\"reg\xe9ion\":\"Goa\"}", LIST_SKIP_UTF8 },      /* in a key */
+		{ "{\"e164\":\"+918111111111\",\"tags\":[\"a\",\"\xf5\x80\x80\x80\"]}", LIST_SKIP_UTF8 },
+		{ "{\"e164\":918111111111}", LIST_SKIP_E164 },
+		{ "{\"e164\":\"918111111111\"}", LIST_SKIP_E164 },
+		{ "{\"e164\":\"+91 8111111111\"}", LIST_SKIP_E164 },
+		{ "{\"e164\":\"+\xd9\xa9\xd9\xa1\xd9\xa8\xd9\xa1\xd9\xa1\xd9\xa1\xd9\xa1\xd9\xa1\"}", LIST_SKIP_E164 },
+		{ "{\"e164\":\"+918111111111 \"}", LIST_SKIP_E164 },
+		{ "{\"status\":\"active\"}", LIST_SKIP_E164 },
+		{ "\"+918111111111\"", LIST_SKIP_E164 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_skipped_for(cases[i].item, cases[i].why);
+}
+
+/* Well-formed text of any script is no reason to skip an item. */
+static void utf8_of_any_script_is_taken(void **state)
+{
+	const char *body = "{\"items\":[{\"e164\":\"+918111111111\",\"region\":\"\xe0\xa4\x97\xe0\xa5\x8b\xe0\xa4\x86 "
+			   "\xf0\x9f\x93\x9e \\u00e9\"}],\"total\":1}";
+	struct list_page page;
+
+	(void)state;
+	assert_int_equal(parse_page(body, &page), 0);
+	assert_int_equal(page.count, 1);
+	assert_int_equal(page.skipped, 0);
+	list_page_free(&page);
+}
+
+/* An older revision's owner key: "auth_id" becomes "account_id" too, kept
+ * itself; an item naming both keeps its account_id. */
+static void auth_id_names_the_owner(void **state)
+{
+	const char *body = "{\"items\":[{\"e164\":\"+918111111111\",\"auth_id\":\"SA_SUB02\"},"
+			   "{\"e164\":\"+918222222222\",\"auth_id\":\"SA_SUB02\",\"account_id\":\"MA_TEST01\"}],"
+			   "\"total\":2}";
+	struct list_page page;
+	char owner[ROUTE_ID_MAX + 1];
+
+	(void)state;
+	assert_int_equal(parse_page(body, &page), 0);
+	assert_int_equal(page.count, 2);
+	catalog_record_account(page.items[0]->json, page.items[0]->json_len, owner);
+	assert_string_equal(owner, "SA_SUB02");
+	assert_non_null(strstr(page.items[0]->json, "\"auth_id\":\t\"SA_SUB02\""));
+	catalog_record_account(page.items[1]->json, page.items[1]->json_len, owner);
+	assert_string_equal(owner, "MA_TEST01");
+	list_page_free(&page);
+}
+
 static void nul_in_any_field_skips_the_item(void **state)
 {
 	static const char *const odd[] = {
@@ -1078,6 +1167,9 @@ int main(void)
 		cmocka_unit_test(nul_in_any_field_skips_the_item),
 		cmocka_unit_test(escapes_that_are_not_nul_are_kept),
 		cmocka_unit_test(raw_nul_bytes),
+		cmocka_unit_test(items_read_two_ways_are_skipped),
+		cmocka_unit_test(utf8_of_any_script_is_taken),
+		cmocka_unit_test(auth_id_names_the_owner),
 		cmocka_unit_test(nul_outside_the_items_refuses_the_page),
 		cmocka_unit_test(nul_in_error_bodies_leaves_them_empty),
 		cmocka_unit_test(nul_in_release_answers_is_eio),

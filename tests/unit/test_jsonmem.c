@@ -8,6 +8,7 @@
 #include "arena.h"
 
 #include <cjson/cJSON.h>
+#include <locale.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -170,6 +171,30 @@ static void scratch_is_per_thread(void **state)
 	assert_ptr_not_equal(theirs, mine);
 }
 
+/* The parse under the lock reads as cJSON's own; numbers go through the C
+ * locale's conventions, which localeconv() gives without touching shared
+ * state (the same struct, unchanged, at every call). */
+static void parses_under_one_lock_in_the_c_locale(void **state)
+{
+	const char text[] = "{\"fee\":1.15,\"n\":700}trailing";
+	struct lconv *first = localeconv();
+	cJSON *root;
+	char *printed;
+
+	(void)state;
+	jsonmem_init();
+	assert_string_equal(first->decimal_point, ".");
+	assert_ptr_equal(localeconv(), first);
+	root = jsonmem_parse(text, strlen("{\"fee\":1.15,\"n\":700}"));
+	assert_non_null(root);
+	assert_true(cJSON_GetObjectItem(root, "fee")->valuedouble == 1.15);
+	printed = cJSON_PrintUnformatted(root);
+	assert_string_equal(printed, "{\"fee\":1.15,\"n\":700}");
+	cJSON_free(printed);
+	cJSON_Delete(root);
+	assert_null(jsonmem_parse("{\"a\":", 5));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +203,7 @@ int main(void)
 		cmocka_unit_test(foreign_memory_is_freed_while_an_arena_is_current),
 		cmocka_unit_test(threads_have_their_own_arenas),
 		cmocka_unit_test(scratch_is_per_thread),
+		cmocka_unit_test(parses_under_one_lock_in_the_c_locale),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -44,6 +44,21 @@ static int fetch(struct api *api, const struct listing_query *q, unsigned parall
 	return listing_fetch(api, q, &p, out);
 }
 
+/* fetch() without a settle, with a report. */
+static int fetch_reported(struct api *api, const struct listing_query *q, unsigned parallel, int64_t deadline,
+			  struct listing_report *report, struct numtab *out)
+{
+	struct listing_params p = {
+		.parallel = parallel,
+		.parallel_max = parallel,
+		.page_ms = clock_left_ms(deadline),
+		.deadline = deadline,
+		.report = report,
+	};
+
+	return listing_fetch(api, q, &p, out);
+}
+
 struct fixture {
 	struct fake_account *account;
 	struct responder *liar; /* instead of the account, for the lying server's tests */
@@ -347,20 +362,61 @@ static void tiny_pages_are_refused_unless_one_holds_all(void **state)
 	assert_whole(&f->table, 95);
 }
 
-/* A total within the bounds that the pages never deliver: the read ends at
- * the first empty page, is read again, then EIO, in a few requests. */
+/* A total within the bounds that the pages never deliver: pages decide, the
+ * read ends at the first short page, once, in a few requests, and reports
+ * the disagreement. */
 static void pages_that_stop_short_of_the_total_end_the_read(void **state)
 {
 	struct liar l = { .total = 9000000, .real = 250 };
 	struct fixture *f = start_liar(state, &l);
 	int64_t started = clock_now_ms();
+	struct listing_report report;
 
-	assert_int_equal(fetch(f->api, &all, 4, clock_deadline_in(10), NULL, NULL, &f->table), -EIO);
-	assert_int_equal(f->table.live, 0);
-	assert_int_equal(atomic_load(&l.first_pages), LISTING_ATTEMPTS);
-	/* Each read: pages 1..4 (4 empty), and at most a lookahead past them. */
-	assert_true(atomic_load(&l.requests) <= LISTING_ATTEMPTS * (4 + 4 * LISTING_LOOKAHEAD));
+	assert_int_equal(fetch_reported(f->api, &all, 4, clock_deadline_in(10), &report, &f->table), 0);
+	assert_whole(&f->table, 250);
+	assert_int_equal(atomic_load(&l.first_pages), 1);
+	/* Pages 1..3 (3 short), and at most a lookahead past them. */
+	assert_true(atomic_load(&l.requests) <= 3 + 4 * LISTING_LOOKAHEAD);
 	assert_true(clock_now_ms() - started < 2000);
+	assert_true(report.short_of_total);
+	assert_int_equal(report.total, 9000000);
+	assert_int_equal(report.items, 250);
+}
+
+/* The vendor's own example: total 24, one page of 2 (per_page 25).  Read
+ * once, one request, and flagged; a total lower than the pages is followed
+ * past it, page by page. */
+static void the_vendors_example_total_is_advice(void **state)
+{
+	struct liar l = { .total = 24, .per_page = 25, .real = 2 };
+	struct fixture *f = start_liar(state, &l);
+	struct listing_report report;
+
+	assert_int_equal(fetch_reported(f->api, &all, 4, clock_deadline_in(10), &report, &f->table), 0);
+	assert_whole(&f->table, 2);
+	assert_int_equal(atomic_load(&l.requests), 1);
+	assert_true(report.short_of_total);
+	assert_int_equal(report.total, 24);
+	assert_int_equal(report.items, 2);
+	numtab_destroy(&f->table);
+
+	l.total = 2;
+	l.per_page = 0;
+	l.real = 250;
+	atomic_store(&l.requests, 0);
+	assert_int_equal(fetch_reported(f->api, &all, 4, clock_deadline_in(10), &report, &f->table), 0);
+	assert_whole(&f->table, 250);
+	assert_int_equal(atomic_load(&l.requests), 3);
+	assert_true(report.short_of_total);
+	assert_int_equal(report.items, 250);
+	numtab_destroy(&f->table);
+
+	/* Pages that agree with their total are no finding. */
+	l.total = 250;
+	atomic_store(&l.requests, 0);
+	assert_int_equal(fetch_reported(f->api, &all, 4, clock_deadline_in(10), &report, &f->table), 0);
+	assert_whole(&f->table, 250);
+	assert_false(report.short_of_total);
 }
 
 /* A server serving page 1 for every page, under a large total: a page that
@@ -445,6 +501,7 @@ int main(void)
 		T(a_total_past_the_ceiling_is_eio_at_once),
 		T(tiny_pages_are_refused_unless_one_holds_all),
 		T(pages_that_stop_short_of_the_total_end_the_read),
+		T(the_vendors_example_total_is_advice),
 		T(a_server_repeating_itself_ends_the_read),
 		T(the_deadline_holds_however_quick_the_answers),
 		T(overlapping_pages_are_read_again),

@@ -355,6 +355,43 @@ static void drafts_live_in_their_arena(void **state)
 	number_unref(kept);
 }
 
+/* Every documented status has its place; an unknown one is held, and said. */
+static void statuses_and_holds(void **state)
+{
+	static const struct {
+		const char *item;
+		enum number_status status;
+		enum number_hold hold;
+		bool unknown;
+	} cases[] = {
+		{ "{\"e164\":\"+919876543210\",\"status\":\"active\"}", NUMBER_ACTIVE, NUMBER_FREE, false },
+		{ "{\"e164\":\"+919876543210\"}", NUMBER_ACTIVE, NUMBER_FREE, false },
+		{ "{\"e164\":\"+919876543210\",\"status\":\"pending_release\"}", NUMBER_PENDING_RELEASE, NUMBER_FREE,
+		  false },
+		{ "{\"e164\":\"+919876543210\",\"status\":\"released\"}", NUMBER_RELEASED, NUMBER_FREE, false },
+		{ "{\"e164\":\"+919876543210\",\"status\":\"blocked\"}", NUMBER_ACTIVE, NUMBER_BLOCKED, false },
+		{ "{\"e164\":\"+919876543210\",\"status\":\"active\",\"is_blocked\":true}", NUMBER_ACTIVE,
+		  NUMBER_BLOCKED, false },
+		{ "{\"e164\":\"+919876543210\",\"status\":\"pending_purchase\"}", NUMBER_ACTIVE,
+		  NUMBER_PENDING_PURCHASE, false },
+		{ "{\"e164\":\"+919876543210\",\"status\":\"suspended\"}", NUMBER_ACTIVE, NUMBER_FREE, true },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct number *n = from_text(cases[i].item);
+
+		assert_non_null(n);
+		assert_int_equal(n->status, cases[i].status);
+		assert_int_equal(n->hold, cases[i].hold);
+		assert_int_equal(n->status_unknown, cases[i].unknown);
+		number_unref(n);
+	}
+	assert_int_equal(number_hold_errno(NUMBER_BLOCKED), -EPERM);
+	assert_int_equal(number_hold_errno(NUMBER_PENDING_PURCHASE), -EBUSY);
+	assert_int_equal(number_hold_errno(NUMBER_FREE), 0);
+}
+
 /* The count sits in what was padding: a number is no bigger than before. */
 static void number_header_stays_small(void **state)
 {
@@ -690,6 +727,7 @@ int main(void)
 		cmocka_unit_test(record_is_cjson_print_of_the_item),
 		cmocka_unit_test(numbers_are_reference_counted),
 		cmocka_unit_test(drafts_live_in_their_arena),
+		cmocka_unit_test(statuses_and_holds),
 		cmocka_unit_test(number_header_stays_small),
 		cmocka_unit_test(route_ids),
 		cmocka_unit_test(country_is_two_letters_or_empty),
