@@ -26,6 +26,7 @@
 /* A lock held is given up this long before the deadline, so that the caller
  * learns it was the lock (EAGAIN), not a store that stopped answering. */
 #define LOCK_MARGIN_MS 250
+#define STORE_CLOSE_WAIT_S 5 /* at unmount, for the store's last calls */
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS slots ("
@@ -73,6 +74,10 @@ struct job {
 	char digits[E164_BUFSIZE];
 	int64_t ticket;
 	struct store_queued q;
+	/* Committed without a sync: what it records (a mark taken off, a slot
+	 * given back) only ever refuses less, so losing it in a crash fails
+	 * closed, and the next synced commit writes it too. */
+	bool lazy;
 	/* results */
 	int result;
 	int64_t out_ticket;
@@ -229,6 +234,8 @@ static int begin(struct store *s, struct job *j)
 
 		sqlite3_busy_timeout(s->db, (int)(left > 1 ? (left < INT32_MAX ? left : INT32_MAX) : 1));
 	}
+	if (exec(s, j && j->lazy ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL", "setting its sync"))
+		return -EIO;
 	return exec(s, "BEGIN IMMEDIATE", "beginning a transaction");
 }
 
@@ -259,16 +266,15 @@ static void rollback(struct store *s)
 /* The milliseconds until slot SL leaves the rolling hour (at most the hour),
  * or 0 when it counts no more.  Within the boot that took it, its age is
  * told by CLOCK_BOOTTIME, so a wall clock set back or forward changes
- * nothing; across boots only the wall clock can tell, and a slot dated more
- * than an hour ahead (a clock set back) counts not at all. */
+ * nothing; across boots only the wall clock can tell, and a slot it dates
+ * ahead (a clock set back across the reboot) counts, for the hour at most
+ * from now, until the wall clock is past it: refusing more, never less. */
 static int64_t slot_left_ms(const struct store *s, const struct slot *sl, int64_t wall, int64_t boot)
 {
 	int64_t left;
 
 	if (s->boot_id[0] && !strcmp(sl->boot_id, s->boot_id))
 		left = sl->boot_ms + STORE_WINDOW_MS - boot;
-	else if (sl->wall_ms > wall + STORE_WINDOW_MS)
-		left = 0;
 	else
 		left = sl->wall_ms + STORE_WINDOW_MS - wall;
 	return left <= 0 ? 0 : left > STORE_WINDOW_MS ? STORE_WINDOW_MS : left;
@@ -424,6 +430,10 @@ static int open_db(struct store *s, unsigned timeout_s, char *err, size_t errlen
 		goto fail;
 	sqlite3_busy_timeout(s->db, (int)timeout_s * 1000);
 	sqlite3_extended_result_codes(s->db, 1);
+	/* The write-ahead log and its index stay when the last mount closes, so
+	 * that a mount on a filesystem that filled up meanwhile can still open
+	 * and read the database (and say ENOSPC at the first write). */
+	sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &(int){ 1 });
 	if ((rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL)) != SQLITE_OK ||
 	    (rc = sqlite3_exec(s->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL)) != SQLITE_OK ||
 	    (rc = sqlite3_exec(s->db, schema, NULL, NULL, NULL)) != SQLITE_OK)
@@ -534,6 +544,47 @@ out:
 	return ret;
 }
 
+/* Rebuilding into a file that already holds a slot of SL's id (a database
+ * replaced by an older copy, or another mount's): the same slot is kept as
+ * it is; another one leaves SL to be added under a new id, and the queued
+ * releases that named SL name the new one.  The union of what the file holds
+ * and what the mount knew never counts less than either. */
+static int rehome_slot(struct store *s, struct mirror *m, const struct slot *sl)
+{
+	sqlite3_stmt *st;
+	int64_t id;
+	int ret, rc;
+
+	if ((ret = prepare(s,
+			   "SELECT 1 FROM slots WHERE account = ?1 AND id = ?2 AND wall_ms = ?3 AND boot_ms = ?4 AND "
+			   "boot_id = ?5",
+			   &st)))
+		return ret;
+	sqlite3_bind_int64(st, 2, sl->id);
+	sqlite3_bind_int64(st, 3, sl->wall_ms);
+	sqlite3_bind_int64(st, 4, sl->boot_ms);
+	sqlite3_bind_text(st, 5, sl->boot_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE)
+		return sql_error(s, rc, "rebuilding a slot");
+	if ((ret = prepare(
+		 s, "INSERT INTO slots (account, number, wall_ms, boot_ms, boot_id) VALUES (?1, '', ?2, ?3, ?4)", &st)))
+		return ret;
+	sqlite3_bind_int64(st, 2, sl->wall_ms);
+	sqlite3_bind_int64(st, 3, sl->boot_ms);
+	sqlite3_bind_text(st, 4, sl->boot_id, -1, SQLITE_STATIC);
+	if ((ret = run(s, st, "rebuilding a slot")))
+		return ret;
+	id = sqlite3_last_insert_rowid(s->db);
+	for (size_t i = 0; i < m->nqueue; i++)
+		if (m->queue[i].ticket == sl->id)
+			m->queue[i].ticket = id;
+	return 0;
+}
+
 /* The database file was deleted or replaced under the mount (its path no
  * longer names the file we hold): rebuild it from what the mount knows. */
 static int recreate(struct store *s)
@@ -567,7 +618,7 @@ static int recreate(struct store *s)
 		sqlite3_stmt *st;
 
 		if (!(ret = prepare(s,
-				    "INSERT INTO slots (id, account, number, wall_ms, boot_ms, boot_id) "
+				    "INSERT OR IGNORE INTO slots (id, account, number, wall_ms, boot_ms, boot_id) "
 				    "VALUES (?2, ?1, '', ?3, ?4, ?5)",
 				    &st))) {
 			sqlite3_bind_int64(st, 2, m.slots[i].id);
@@ -576,12 +627,15 @@ static int recreate(struct store *s)
 			sqlite3_bind_text(st, 5, m.slots[i].boot_id, -1, SQLITE_STATIC);
 			ret = run(s, st, "rebuilding a slot");
 		}
+		if (!ret && sqlite3_changes(s->db) == 0)
+			ret = rehome_slot(s, &m, &m.slots[i]);
 	}
 	for (size_t i = 0; i < m.nmarks && !ret; i++) {
 		sqlite3_stmt *st;
 
-		if (!(ret = prepare(s, "INSERT INTO marks (account, number, kind, wall_ms) VALUES (?1, ?2, ?3, ?4)",
-				    &st))) {
+		if (!(ret = prepare(
+			  s, "INSERT OR IGNORE INTO marks (account, number, kind, wall_ms) VALUES (?1, ?2, ?3, ?4)",
+			  &st))) {
 			sqlite3_bind_text(st, 2, m.marks[i].number, -1, SQLITE_STATIC);
 			sqlite3_bind_text(st, 3, m.marks[i].doubtful ? "doubtful" : "unsettled", -1, SQLITE_STATIC);
 			sqlite3_bind_int64(st, 4, m.marks[i].wall_ms);
@@ -593,8 +647,8 @@ static int recreate(struct store *s)
 		sqlite3_stmt *st;
 
 		if (!(ret = prepare(s,
-				    "INSERT INTO queue (account, number, queued_ms, due_ms, uid, pid, comm, ticket) "
-				    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+				    "INSERT OR IGNORE INTO queue (account, number, queued_ms, due_ms, uid, pid, comm, "
+				    "ticket) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 				    &st))) {
 			sqlite3_bind_text(st, 2, q->number, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(st, 3, q->queued_wall_ms);
@@ -814,8 +868,20 @@ void store_close(struct store *s)
 	s->stopping = true;
 	pthread_cond_signal(&s->wake);
 	pthread_mutex_unlock(&s->lock);
-	if (s->serving)
-		pthread_join(s->thread, NULL);
+	if (s->serving) {
+		/* A thread held up by a frozen disk is left behind, not waited for
+		 * without end: the process is ending, and what it writes is
+		 * committed or rolled back by SQLite as for a crash. */
+		struct timespec until;
+
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += STORE_CLOSE_WAIT_S;
+		if (pthread_timedjoin_np(s->thread, NULL, &until)) {
+			log_error("%s: the state store does not answer (a stalled disk?); leaving it as a crash would",
+				  s->path);
+			return;
+		}
+	}
 	sqlite3_close(s->db);
 	mirror_free(&s->m);
 	pthread_cond_destroy(&s->done);
@@ -1001,6 +1067,7 @@ static int simple(struct store *s, job_fn *fn, const char *digits, int64_t ticke
 	if (!j)
 		return -ENOMEM;
 	j->ticket = ticket;
+	j->lazy = fn == run_give_back || fn == run_settle || fn == run_mark_doubtful;
 	ret = submit(s, &j);
 	free(j);
 	return ret;
