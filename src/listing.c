@@ -55,6 +55,7 @@ struct read {
 	struct slot *ring; /* ring[page % ring_size] */
 	long ring_size;
 	bool changed; /* the pages disagreed: the account changed */
+	bool twice;   /* ... or so it seemed: why is one page naming a number twice */
 	char why[160];
 };
 
@@ -265,6 +266,15 @@ static struct number *keep(const struct read *r, const struct number *draft)
 	return twin ? twin : number_dup(draft);
 }
 
+/* Whether item I of DATA's number is also an earlier item of the same page. */
+static bool listed_before_on(const struct list_page *data, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (!strcmp(data->items[j]->digits, data->items[i]->digits))
+			return true;
+	return false;
+}
+
 /* Check PAGE (not page 1) against page 1 and copy its numbers into OUT.  A
  * number already there means the pages overlap: the account changed.  A
  * page that brings no new number ends the read (a server repeating itself
@@ -294,7 +304,14 @@ static int collect(struct read *r, long page, const struct list_page *data, stru
 		number_unref(n);
 		if (ret != -EEXIST)
 			return ret;
-		note_change(r, "page %ld repeats %s, read before", page, data->items[i]->digits);
+		if (listed_before_on(data, i)) {
+			/* No change of the account lists a number twice on one
+			 * page: name it, rather than "the listing changed". */
+			if (!r->changed)
+				r->twice = true;
+			note_change(r, "page %ld lists +%s twice", page, data->items[i]->digits);
+		} else
+			note_change(r, "page %ld repeats %s, read before", page, data->items[i]->digits);
 	}
 	pthread_mutex_lock(&r->lock);
 	if ((items == 0 && due > 0) || (data->count > 0 && added == 0))
@@ -358,7 +375,7 @@ static long first_wave(const struct listing_query *q, unsigned window)
 /* One read of every page.  Returns 0, -ESTALE (the pages disagreed: OUT holds
  * what was seen, WHY says how), or another negative errno (OUT empty). */
 static int read_once(struct api *api, const struct listing_query *q, const struct listing_params *p, struct numtab *out,
-		     char *why, size_t whylen)
+		     char *why, size_t whylen, bool *twice)
 {
 	struct read r = { .api = api, .q = q, .p = p, .per_page = LISTING_PER_PAGE, .next = 1 };
 	int64_t started = clock_now_ms();
@@ -408,6 +425,7 @@ static int read_once(struct api *api, const struct listing_query *q, const struc
 	if (r.pace.halvings)
 		log_info("listing: the API pushed back; %u pages at once after %u halvings", pace_window(&r.pace),
 			 r.pace.halvings);
+	*twice = r.twice;
 	if (ret == 0 && r.changed) {
 		snprintf(why, whylen, "%s", r.why);
 		ret = -ESTALE;
@@ -424,10 +442,11 @@ static int read_once(struct api *api, const struct listing_query *q, const struc
 int listing_fetch(struct api *api, const struct listing_query *q, const struct listing_params *p, struct numtab *out)
 {
 	char why[160] = "";
+	bool twice = false;
 	int ret = -ESTALE;
 
 	for (int attempt = 1; attempt <= LISTING_ATTEMPTS && ret == -ESTALE; attempt++) {
-		ret = read_once(api, q, p, out, why, sizeof(why));
+		ret = read_once(api, q, p, out, why, sizeof(why), &twice);
 		if (ret == -ESTALE && p->settle)
 			ret = p->settle(out, p->settle_arg);
 		if (ret)
@@ -435,9 +454,10 @@ int listing_fetch(struct api *api, const struct listing_query *q, const struct l
 		if (ret == -ESTALE && attempt < LISTING_ATTEMPTS)
 			log_info("the listing changed while it was read (%s); reading it again", why);
 	}
-	if (ret == -ESTALE) {
+	if (ret == -ESTALE && twice)
+		log_warn("the API's listing names a number twice (%d reads; last: %s): it is not trusted",
+			 LISTING_ATTEMPTS, why);
+	else if (ret == -ESTALE)
 		log_warn("the listing kept changing while it was read (%d attempts; last: %s)", LISTING_ATTEMPTS, why);
-		ret = -EIO;
-	}
-	return ret;
+	return ret == -ESTALE ? -EIO : ret;
 }
