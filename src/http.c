@@ -357,9 +357,10 @@ enum http_fate http_perform(struct http_client *c, const char *method, const cha
 		 * headers: ..."), where its code alone may not (a header too
 		 * large is CURLE_OUT_OF_MEMORY, "Out of memory"). */
 		snprintf(resp->error, sizeof(resp->error), "%s",
-			 t.sends > 1 ? "connection lost after the request was sent"
-			 : errbuf[0] ? errbuf
-				     : curl_easy_strerror(rc));
+			 t.sends > 1                 ? "connection lost after the request was sent"
+			 : errbuf[0]                 ? errbuf
+			 : rc == CURLE_OUT_OF_MEMORY ? "the answer's headers are too large (or memory ran out)"
+						     : curl_easy_strerror(rc));
 		resp->status = 0;
 	}
 	curl_easy_reset(h);
