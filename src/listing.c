@@ -304,13 +304,14 @@ static int collect(struct read *r, long page, const struct list_page *data, stru
 		number_unref(n);
 		if (ret != -EEXIST)
 			return ret;
-		if (listed_before_on(data, i)) {
+		if (listed_before_on(data, i) && !r->twice) {
 			/* No change of the account lists a number twice on one
-			 * page: name it, rather than "the listing changed". */
-			if (!r->changed)
-				r->twice = true;
-			note_change(r, "page %ld lists +%s twice", page, data->items[i]->digits);
-		} else
+			 * page: that is the reason to give (it also explains a
+			 * page holding more than was due), not "the listing
+			 * changed". */
+			r->changed = r->twice = true;
+			snprintf(r->why, sizeof(r->why), "page %ld lists +%s twice", page, data->items[i]->digits);
+		} else if (!listed_before_on(data, i))
 			note_change(r, "page %ld repeats %s, read before", page, data->items[i]->digits);
 	}
 	pthread_mutex_lock(&r->lock);

@@ -7,7 +7,9 @@ observed) and a DELETE answered in one hostile way, chosen by --delete.
                  --numbers 918000000001,918000000002 --delete MODE
 
 MODE: big200 (release applied, 200 with a 20 MiB body), big500 (applied, 500
-with a 20 MiB body), hugeheader (applied, 200 with a 1 MB header).  Also
+with a 20 MiB body), hugeheader (applied, 200 with a 1 MB header).
+--twice-after N: from the (N+1)-th listing request on, every page names its
+first number twice.  Also
 --proxy: no API at all, a listener that logs every request line it is sent
 (as an HTTP proxy would receive them) and answers 502.  Binds 127.0.0.1 only;
 the port is written to the port file once listening; one JSON line per
@@ -25,6 +27,7 @@ BIG = 20 << 20
 
 args = None
 held = []
+gets = [0]
 lock = threading.Lock()
 
 
@@ -78,6 +81,11 @@ class Api(BaseHTTPRequestHandler):
         with lock:
             listed = [d for d in held if search in d]
         items = [item(d) for d in listed[(page - 1) * per_page:page * per_page]]
+        with lock:
+            gets[0] += 1
+            twice = args.twice_after >= 0 and gets[0] > args.twice_after
+        if twice and items:
+            items.insert(1, items[0])
         self.send(200, json.dumps({"items": items, "page": page, "per_page": per_page, "total": len(listed)}))
 
     def do_DELETE(self):
@@ -120,6 +128,7 @@ def main():
     ap.add_argument("--numbers", default="")
     ap.add_argument("--delete", choices=["big200", "big500", "hugeheader"], default="big200")
     ap.add_argument("--proxy", action="store_true")
+    ap.add_argument("--twice-after", type=int, default=-1)
     args = ap.parse_args()
     args.token = open(args.token_file).read().strip() if args.token_file else ""
     held.extend(sorted(n for n in args.numbers.split(",") if n))
