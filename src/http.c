@@ -353,14 +353,14 @@ enum http_fate http_perform(struct http_client *c, const char *method, const cha
 		fate = t.sends == 0 ? HTTP_NOT_SENT : HTTP_UNKNOWN;
 		resp->timed_out = rc == CURLE_OPERATION_TIMEDOUT;
 		resp->permanent = fate == HTTP_NOT_SENT && is_permanent(rc);
-		/* libcurl's own words name the cause ("Too large response
-		 * headers: ..."), where its code alone may not (a header too
-		 * large is CURLE_OUT_OF_MEMORY, "Out of memory"). */
+		/* A header too large is CURLE_OUT_OF_MEMORY to libcurl: its
+		 * "Out of memory" would mislead; its error buffer, or failing
+		 * that our own words, name the cause. */
 		snprintf(resp->error, sizeof(resp->error), "%s",
 			 t.sends > 1                 ? "connection lost after the request was sent"
+			 : rc != CURLE_OUT_OF_MEMORY ? curl_easy_strerror(rc)
 			 : errbuf[0]                 ? errbuf
-			 : rc == CURLE_OUT_OF_MEMORY ? "the answer's headers are too large (or memory ran out)"
-						     : curl_easy_strerror(rc));
+						     : "the answer's headers are too large (or memory ran out)");
 		resp->status = 0;
 	}
 	curl_easy_reset(h);

@@ -41,9 +41,9 @@ struct http_response {
 				peer's certificate failed verification, a bad
 				CA file, a URL libcurl refuses) */
 	long retry_after_ms; /* from a Retry-After header, or -1 */
-	char error[256];     /* the transport's reason when not answered, in
-				libcurl's detailed words ("Too large response
-				headers: ...") where it has them */
+	char error[256];     /* the transport's reason when not answered (a
+				header too large is named, not "Out of
+				memory") */
 };
 
 /* Create a client.  Returns NULL with a reason in ERR on failure.

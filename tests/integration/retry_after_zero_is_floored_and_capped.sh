@@ -4,7 +4,7 @@
 # EAGAIN within its deadline; one listing page gets at most 10 GETs.
 . "$(dirname "$0")/lib.sh"
 
-TIMEOUT=8
+TIMEOUT=4
 start_sandbox --numbers 10 --sub-numbers 0
 mount_vobizfs
 
