@@ -82,6 +82,10 @@ struct api *api_new(const struct config *cfg, char *err, size_t errlen)
 		.auth_token = cfg->auth_token,
 		.ca_file = cfg->ca_file,
 		.max_body = MAX_BODY_BYTES,
+		/* A loopback API is spoken to in plain http: through a proxy
+		 * its token would travel in clear.  Elsewhere (https) the
+		 * proxy variables are libcurl's to honour, inside TLS. */
+		.direct = config_url_is_loopback(cfg->base_url),
 	};
 	struct api *api = calloc(1, sizeof(*api));
 
@@ -109,8 +113,9 @@ void api_free(struct api *api)
 	free(api);
 }
 
-/* Exponential backoff with full jitter (a uniform delay up to the cap of this
- * attempt), so many clients retrying at once do not stay in step. */
+/* Exponential backoff with jitter (a uniform delay between half and all of
+ * the cap of this attempt), so many clients retrying at once do not stay in
+ * step. */
 static long backoff_ms(unsigned attempt)
 {
 	static _Thread_local unsigned seed;
@@ -121,6 +126,15 @@ static long backoff_ms(unsigned attempt)
 	if (cap > BACKOFF_CAP_MS)
 		cap = BACKOFF_CAP_MS;
 	return cap / 2 + rand_r(&seed) % (cap / 2 + 1);
+}
+
+long api_retry_delay_ms(unsigned attempt, long asked_ms)
+{
+	long floor = backoff_ms(attempt);
+
+	/* "Retry-After: 0", a date in the past, a negative or malformed value
+	 * would otherwise have every retry sent at once, without end. */
+	return asked_ms > floor ? asked_ms : floor;
 }
 
 static const char *url_path(const char *url, const struct config *cfg)
@@ -186,8 +200,7 @@ static int api_call(struct api *api, const char *method, const char *url, const 
 
 	*out = (struct api_outcome){ .retry_after_ms = -1 };
 	for (attempt = 0;; attempt++) {
-		long delay = backoff_ms(attempt);
-
+		long delay = api_retry_delay_ms(attempt, -1);
 		int64_t started = now_us();
 
 		if (attempt)
@@ -197,8 +210,16 @@ static int api_call(struct api *api, const char *method, const char *url, const 
 		out->attempts++;
 		describe_failure(resp, fate, out);
 
-		if (fate == HTTP_ANSWERED && resp->too_big) {
+		if (fate == HTTP_ANSWERED && (resp->too_big || (resp->status >= 300 && resp->status < 400))) {
+			/* An answer that cannot be read (past the size limit,
+			 * whatever its status), or a redirect (never followed:
+			 * it would carry the token elsewhere), says nothing of
+			 * what the server did: a write may have been applied. */
 			ret = -EIO;
+			out->unknown = kind == CALL_WRITE;
+			if (resp->status >= 300 && resp->status < 400)
+				snprintf(out->message, sizeof(out->message), "redirect (HTTP %ld), not followed",
+					 resp->status);
 			break;
 		}
 		if (fate == HTTP_ANSWERED && resp->status == 429) {
@@ -206,11 +227,8 @@ static int api_call(struct api *api, const char *method, const char *url, const 
 
 			apijson_parse_error(resp->body, resp->len, &e);
 			out->rate_limited = true;
-			if (resp->retry_after_ms >= 0)
-				delay = resp->retry_after_ms;
-			else if (e.retry_after_ms >= 0)
-				delay = e.retry_after_ms;
 			out->retry_after_ms = resp->retry_after_ms >= 0 ? resp->retry_after_ms : e.retry_after_ms;
+			delay = api_retry_delay_ms(attempt, out->retry_after_ms);
 			ret = -EAGAIN;
 		} else if (fate == HTTP_ANSWERED && resp->status < 500) {
 			ret = errmap_http_status(resp->status);
@@ -227,6 +245,11 @@ static int api_call(struct api *api, const char *method, const char *url, const 
 			ret = resp->timed_out ? -ETIMEDOUT : -EIO;
 			if (resp->permanent)
 				break; /* an unverifiable peer stays unverifiable */
+		}
+		if (out->attempts >= API_MAX_ATTEMPTS) {
+			log_debug("%s %s: %u attempts, giving up (%s)", method, url_path(url, api->cfg), out->attempts,
+				  out->message);
+			break;
 		}
 		if (!wait_for_retry(delay, deadline))
 			break;
@@ -329,21 +352,59 @@ static int number_call(struct api *api, const char *method, const char *account,
 	snprintf(url, sizeof(url), "%s/api/v1/%s/%s/numbers/%s%s%s", api->cfg->base_url, account, api->cfg->auth_id,
 		 plus ? "%2B" : "", digits, suffix);
 	ret = api_call(api, method, url, body, CALL_WRITE, deadline, &resp, out);
-	if (ret == 0 && apijson_parse_release(resp.body, resp.len, &out->answer) < 0)
-		log_warn("%s %s: HTTP %ld with an unreadable body; the call succeeded", method, url_path(url, api->cfg),
-			 resp.status);
+	if (ret == 0 && apijson_parse_release(resp.body, resp.len, &out->answer) < 0) {
+		out->unreadable = true;
+		log_warn("%s %s: HTTP %ld with an unreadable body", method, url_path(url, api->cfg), resp.status);
+	}
 	if (ret == 0)
 		log_scrub(out->answer.message, out->message, sizeof(out->message), LOG_SCRUB_TEXT);
 	http_response_free(&resp);
 	return ret;
 }
 
+/* Why a 2xx answer to the release of DIGITS does not confirm it (written to
+ * WHY), or NULL when it does: its body says a state that is neither
+ * pending_release nor released ({"status":"active"}), or names another
+ * number.  No status at all (204, the legacy {"message":"number returned to
+ * inventory"}) confirms it. */
+static const char *release_denied(const char *digits, const struct release_answer *a, char *why, size_t len)
+{
+	char status[sizeof(a->status)];
+
+	if (a->has_status && strcmp(a->status, "pending_release") && strcmp(a->status, "released")) {
+		log_scrub(a->status, status, sizeof(status), LOG_SCRUB_TEXT);
+		snprintf(why, len, "answered 2xx with status \"%s\", not a release", status);
+		return why;
+	}
+	if (a->has_e164 && strcmp(a->e164, digits)) {
+		snprintf(why, len, "answered 2xx naming %s%s, not +%s", a->e164[0] ? "+" : "",
+			 a->e164[0] ? a->e164 : "an invalid e164", digits);
+		return why;
+	}
+	return NULL;
+}
+
 int api_release(struct api *api, const char *digits, bool immediate, int64_t deadline, struct api_outcome *out)
 {
 	bool current = api->cfg->dialect == API_DIALECT_CURRENT;
+	char why[sizeof(out->message)];
+	int ret;
 
-	return number_call(api, "DELETE", "Account", digits, current, current && immediate ? "?immediate=true" : "",
-			   NULL, deadline, out);
+	ret = number_call(api, "DELETE", "Account", digits, current, current && immediate ? "?immediate=true" : "",
+			  NULL, deadline, out);
+	if (ret == 0 && (out->unreadable || release_denied(digits, &out->answer, why, sizeof(why)))) {
+		/* A success that does not read as one: what the server did is
+		 * the listing's to say, as for a lost answer. */
+		if (out->unreadable)
+			snprintf(why, sizeof(why), "answered 2xx with a body that cannot be read");
+		log_warn("DELETE of %s: %s; the outcome is unknown", digits, why);
+		snprintf(out->message, sizeof(out->message), "%s", why);
+		out->unknown = true;
+		atomic_fetch_add(&api->unknown, 1);
+		atomic_fetch_add(&api->failures, 1);
+		ret = -EIO;
+	}
+	return ret;
 }
 
 int api_cancel_release(struct api *api, const char *digits, int64_t deadline, struct api_outcome *out)

@@ -38,11 +38,26 @@ struct api_outcome {
 	bool timed_out;               /* the deadline ended it */
 	bool rate_limited;            /* an attempt was answered 429 (and may have acted) */
 	bool server_error;            /* an attempt was answered 5xx */
+	bool unreadable;              /* a 2xx whose non-empty body is not JSON (cut
+					 off, garbled): a release takes it as unknown */
 	long retry_after_ms;          /* what the last 429 asked to wait (header or body), or -1 */
 	struct release_answer answer; /* the 2xx body, when there was one */
 	char message[256];            /* the API's error message or the transport's reason */
 	unsigned attempts;            /* requests sent for this call, retries included */
 };
+
+/* The most requests one call sends, retries included, however much of its
+ * deadline is left: a server that keeps answering 429 (or 5xx to a read)
+ * gets this many and no more. */
+#define API_MAX_ATTEMPTS 10
+
+/* The wait before the retry that follows attempt ATTEMPT (from 0) when the
+ * server asked for ASKED_MS (Retry-After or details.retryAfter; -1 when it
+ * asked nothing): ASKED_MS, but never less than the backoff of this attempt
+ * (exponential from 100 ms to 4 s, jittered between half and all of it), so
+ * "Retry-After: 0", a date in the past or a malformed value still waits, and
+ * longer each time.  Thread-safe. */
+long api_retry_delay_ms(unsigned attempt, long asked_ms);
 
 /* Fetch one page (PER_PAGE ≤ 100) of the listing Q names: the account's
  * numbers (Q->search, digits, narrows it) or the inventory of Q->country.
@@ -94,9 +109,14 @@ void api_last_failure(struct api *api, char *buf, size_t len);
 
 /* Release DIGITS (which must pass e164_is_digits()).  Legacy dialect: path
  * digits, 204; current: path %2B+digits, 200 with a pending_release body,
- * "?immediate=true" when IMMEDIATE.  Returns 0 on 2xx, else the mapped
- * negative errno; with OUT->unknown set the return value is -EIO or
- * -ETIMEDOUT and the caller must find out what happened from a listing. */
+ * "?immediate=true" when IMMEDIATE.  Returns 0 on a 2xx that confirms the
+ * release (no body, a body without "status" such as the legacy {"message":
+ * "number returned to inventory"}, or status pending_release / released,
+ * naming DIGITS if it names a number), else the mapped negative errno; with
+ * OUT->unknown set the return value is -EIO or -ETIMEDOUT and the caller
+ * must find out what happened from a listing.  Unknown are: a lost answer,
+ * a 5xx, a 3xx, an answer past the size limit or cut off, a 2xx whose body
+ * cannot be read or denies the release ({"status":"active"}, another e164). */
 int api_release(struct api *api, const char *digits, bool immediate, int64_t deadline, struct api_outcome *out);
 
 /* Cancel a pending release (current dialect): POST

@@ -345,6 +345,7 @@ void apijson_parse_error(const char *body, size_t len, struct api_error *out)
 
 int apijson_parse_release(const char *body, size_t len, struct release_answer *out)
 {
+	const cJSON *status, *e164;
 	cJSON *root;
 
 	*out = (struct release_answer){ 0 };
@@ -353,7 +354,13 @@ int apijson_parse_release(const char *body, size_t len, struct release_answer *o
 	root = parse_whole_object(body, len);
 	if (!root)
 		return -EIO;
-	copy_string(cJSON_GetObjectItemCaseSensitive(root, "status"), out->status, sizeof(out->status));
+	status = cJSON_GetObjectItemCaseSensitive(root, "status");
+	e164 = cJSON_GetObjectItemCaseSensitive(root, "e164");
+	copy_string(status, out->status, sizeof(out->status));
+	out->has_status = status && !cJSON_IsNull(status);
+	out->has_e164 = e164 && !cJSON_IsNull(e164);
+	if (cJSON_IsString(e164) && e164_parse(e164->valuestring, out->e164) < 0)
+		out->e164[0] = '\0';
 	copy_string(cJSON_GetObjectItemCaseSensitive(root, "cooldown_ends_at"), out->cooldown_ends_at,
 		    sizeof(out->cooldown_ends_at));
 	copy_string(cJSON_GetObjectItemCaseSensitive(root, "message"), out->message, sizeof(out->message));

@@ -7,6 +7,8 @@
 #ifndef VOBIZFS_APIJSON_H
 #define VOBIZFS_APIJSON_H
 
+#include "e164.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -76,7 +78,13 @@ struct api_error {
 void apijson_parse_error(const char *body, size_t len, struct api_error *out);
 
 struct release_answer {
-	char status[32];           /* "pending_release", "released", "active", or "" */
+	char status[32]; /* "pending_release", "released", "active", or "" */
+	bool has_status; /* "status" is there and not null (a non-string
+			    one leaves STATUS "" or its digits) */
+	/* The number the answer names: "e164" there and not null, and its
+	 * digits ("" when it is not a valid E.164 string). */
+	bool has_e164;
+	char e164[E164_BUFSIZE];
 	char cooldown_ends_at[64]; /* or "" */
 	double release_fee;
 	bool has_release_fee;

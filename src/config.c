@@ -686,6 +686,20 @@ static bool is_loopback_host(const char *host, size_t len)
 	       b < 256 && c < 256 && d < 256;
 }
 
+bool config_url_is_loopback(const char *base_url)
+{
+	const char *host = strstr(base_url, "://");
+	size_t hostlen;
+
+	if (!host)
+		return false;
+	host += 3;
+	hostlen = strcspn(host, host[0] == '[' ? "]/" : ":/");
+	if (host[0] == '[' && host[hostlen] == ']')
+		hostlen++;
+	return is_loopback_host(host, hostlen);
+}
+
 /* scheme://host[:port] with nothing else: it is pasted in front of every path. */
 static int check_base_url(char *url, char *err, size_t errlen)
 {

@@ -76,6 +76,11 @@ int config_load(struct config *cfg, const char *explicit_path, char *err, size_t
  * frees in *DIR, -ENOENT when no directory can be formed, or -ENOMEM. */
 int config_default_state_dir(uid_t euid, char **dir);
 
+/* True when BASE_URL (scheme://host[:port], as config_load() leaves it)
+ * names a loopback host: localhost, [::1] or 127.x.y.z.  Such an API is
+ * never reached through a proxy.  Pure; thread-safe. */
+bool config_url_is_loopback(const char *base_url);
+
 /* True when the glob list in CFG protects DIGITS from release.  Thread-safe. */
 bool config_is_protected(const struct config *cfg, const char *digits);
 

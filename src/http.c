@@ -28,6 +28,7 @@ struct http_client {
 	struct curl_slist *json_headers; /* the same plus Content-Type */
 	char *ca_file;
 	size_t max_body;
+	bool direct; /* CURLOPT_PROXY "": no proxy, environment or not */
 };
 
 /* Per-request state handed to the callbacks. */
@@ -205,6 +206,7 @@ struct http_client *http_client_new(const struct http_client_options *opt, char 
 	if (!c)
 		goto oom;
 	c->max_body = opt->max_body;
+	c->direct = opt->direct;
 	pthread_mutex_init(&c->pool_lock, NULL);
 	for (i = 0; i < CURL_LOCK_DATA_LAST; i++)
 		pthread_mutex_init(&c->share_locks[i], NULL);
@@ -248,7 +250,7 @@ void http_client_free(struct http_client *c)
 }
 
 static void set_options(struct http_client *c, CURL *h, const char *method, const char *url, const char *body,
-			int64_t left, struct transfer *t)
+			int64_t left, struct transfer *t, char *errbuf)
 {
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_SHARE, c->share);
@@ -267,6 +269,12 @@ static void set_options(struct http_client *c, CURL *h, const char *method, cons
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, body ? c->json_headers : c->headers);
 	if (c->ca_file)
 		curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
+	/* An empty proxy string disables every proxy, the environment's too
+	 * (libcurl reads http_proxy, ALL_PROXY... itself otherwise). */
+	if (c->direct)
+		curl_easy_setopt(h, CURLOPT_PROXY, "");
+	errbuf[0] = '\0';
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 	if (!strcmp(method, "GET"))
 		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
 	else
@@ -314,6 +322,7 @@ enum http_fate http_perform(struct http_client *c, const char *method, const cha
 			    int64_t deadline, struct http_response *resp)
 {
 	struct transfer t = { .resp = resp, .max_body = c->max_body };
+	char errbuf[CURL_ERROR_SIZE];
 	int64_t left = clock_left_ms(deadline), started = clock_now_ms();
 	enum http_fate fate;
 	CURLcode rc;
@@ -329,7 +338,7 @@ enum http_fate http_perform(struct http_client *c, const char *method, const cha
 		snprintf(resp->error, sizeof(resp->error), "out of memory");
 		return HTTP_NOT_SENT;
 	}
-	set_options(c, h, method, url, body, left, &t);
+	set_options(c, h, method, url, body, left, &t, errbuf);
 	rc = curl_easy_perform(h);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
 
@@ -344,8 +353,14 @@ enum http_fate http_perform(struct http_client *c, const char *method, const cha
 		fate = t.sends == 0 ? HTTP_NOT_SENT : HTTP_UNKNOWN;
 		resp->timed_out = rc == CURLE_OPERATION_TIMEDOUT;
 		resp->permanent = fate == HTTP_NOT_SENT && is_permanent(rc);
+		/* A header too large is CURLE_OUT_OF_MEMORY to libcurl: its
+		 * "Out of memory" would mislead; its error buffer, or failing
+		 * that our own words, name the cause. */
 		snprintf(resp->error, sizeof(resp->error), "%s",
-			 t.sends > 1 ? "connection lost after the request was sent" : curl_easy_strerror(rc));
+			 t.sends > 1                 ? "connection lost after the request was sent"
+			 : rc != CURLE_OUT_OF_MEMORY ? curl_easy_strerror(rc)
+			 : errbuf[0]                 ? errbuf
+						     : "the answer's headers are too large (or memory ran out)");
 		resp->status = 0;
 	}
 	curl_easy_reset(h);

@@ -15,6 +15,11 @@ struct http_client_options {
 	const char *auth_token; /* copied into the header list only */
 	const char *ca_file;    /* extra CA bundle, or NULL for the system's */
 	size_t max_body;        /* larger answers are cut off and flagged */
+	bool direct;            /* never through a proxy, whatever the environment
+				   says (a loopback API: its token would cross
+				   the proxy in clear); otherwise libcurl's proxy
+				   variables (https_proxy, ALL_PROXY, NO_PROXY)
+				   are honoured */
 };
 
 /* What became of one request.  The distinction matters for anything with a
@@ -29,13 +34,16 @@ struct http_response {
 	long status;         /* HTTP status, or 0 */
 	char *body;          /* NUL-terminated, owned by the response; NULL if none */
 	size_t len;          /* bytes in body */
-	bool too_big;        /* the body exceeded max_body and was dropped */
+	bool too_big;        /* the body exceeded max_body and was dropped (the
+				status line arrived: fate is HTTP_ANSWERED) */
 	bool timed_out;      /* the deadline ended the request */
 	bool permanent;      /* not sent, and sending again cannot help (the
 				peer's certificate failed verification, a bad
 				CA file, a URL libcurl refuses) */
 	long retry_after_ms; /* from a Retry-After header, or -1 */
-	char error[256];     /* the transport's reason when not answered */
+	char error[256];     /* the transport's reason when not answered (a
+				header too large is named, not "Out of
+				memory") */
 };
 
 /* Create a client.  Returns NULL with a reason in ERR on failure.

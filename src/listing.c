@@ -56,6 +56,7 @@ struct read {
 	long ring_size;
 	long cap;     /* the last page that may be asked for, whatever "total" says */
 	bool changed; /* the pages disagreed: the account changed */
+	bool twice;   /* ... or so it seemed: why is one page naming a number twice */
 	char why[160];
 	char refused[160];          /* why page 1's claims were refused, or "" */
 	bool ended_short;           /* the read ended at a short page */
@@ -289,11 +290,22 @@ static struct number *keep(const struct read *r, const struct number *draft)
 	return twin ? twin : number_dup(draft);
 }
 
+/* Whether item I of DATA's number is also an earlier item of the same page. */
+static bool listed_before_on(const struct list_page *data, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (!strcmp(data->items[j]->digits, data->items[i]->digits))
+			return true;
+	return false;
+}
+
 /* Check PAGE against page 1 and copy its numbers into OUT.  A number
- * already there means the pages overlap: the account changed.  A short page
- * ends the read; a full one at the last page "total" allows, holding more
- * than it claims, is followed by the next (pages decide, "total" advises).  A page that brings no new
- * number ends the read (a server repeating itself would never end it). */
+ * already there means the pages overlap: the account changed (a number
+ * twice on one page is named as such).  A short page ends the read; a full
+ * one at the last page "total" allows, holding more than it claims, is
+ * followed by the next (pages decide, "total" advises).  A page that brings
+ * no new number ends the read (a server repeating itself would never end
+ * it). */
 static int collect(struct read *r, long page, const struct list_page *data, struct numtab *out)
 {
 	long items = (long)(data->count + data->skipped);
@@ -320,7 +332,15 @@ static int collect(struct read *r, long page, const struct list_page *data, stru
 		number_unref(n);
 		if (ret != -EEXIST)
 			return ret;
-		note_change(r, "page %ld repeats %s, read before", page, data->items[i]->digits);
+		if (listed_before_on(data, i) && !r->twice) {
+			/* No change of the account lists a number twice on one
+			 * page: that is the reason to give (it also explains a
+			 * page holding more than was due), not "the listing
+			 * changed". */
+			r->changed = r->twice = true;
+			snprintf(r->why, sizeof(r->why), "page %ld lists +%s twice", page, data->items[i]->digits);
+		} else if (!listed_before_on(data, i))
+			note_change(r, "page %ld repeats %s, read before", page, data->items[i]->digits);
 	}
 	pthread_mutex_lock(&r->lock);
 	if (items < r->per_page || (data->count > 0 && added == 0)) {
@@ -404,7 +424,7 @@ static void report(const struct read *r, struct listing_report *out)
 /* One read of every page.  Returns 0, -ESTALE (the pages disagreed: OUT holds
  * what was seen, WHY says how), or another negative errno (OUT empty). */
 static int read_once(struct api *api, const struct listing_query *q, const struct listing_params *p, struct numtab *out,
-		     char *why, size_t whylen)
+		     char *why, size_t whylen, bool *twice)
 {
 	struct read r = { .api = api, .q = q, .p = p, .per_page = LISTING_PER_PAGE, .next = 1 };
 	int64_t started = clock_now_ms();
@@ -454,6 +474,7 @@ static int read_once(struct api *api, const struct listing_query *q, const struc
 	if (r.pace.halvings)
 		log_info("listing: the API pushed back; %u pages at once after %u halvings", pace_window(&r.pace),
 			 r.pace.halvings);
+	*twice = r.twice;
 	if (ret == 0 && r.changed) {
 		snprintf(why, whylen, "%s", r.why);
 		ret = -ESTALE;
@@ -472,12 +493,13 @@ static int read_once(struct api *api, const struct listing_query *q, const struc
 int listing_fetch(struct api *api, const struct listing_query *q, const struct listing_params *p, struct numtab *out)
 {
 	char why[160] = "";
+	bool twice = false;
 	int ret = -ESTALE;
 
 	if (p->report)
 		*p->report = (struct listing_report){ .total = -1 };
 	for (int attempt = 1; attempt <= LISTING_ATTEMPTS && ret == -ESTALE; attempt++) {
-		ret = read_once(api, q, p, out, why, sizeof(why));
+		ret = read_once(api, q, p, out, why, sizeof(why), &twice);
 		if (ret == -ESTALE && p->settle)
 			ret = p->settle(out, p->settle_arg);
 		if (ret)
@@ -486,10 +508,16 @@ int listing_fetch(struct api *api, const struct listing_query *q, const struct l
 			log_info("the listing changed while it was read (%s); reading it again", why);
 	}
 	if (ret == -ESTALE) {
-		log_warn("the listing kept changing while it was read (%d attempts; last: %s)", LISTING_ATTEMPTS, why);
+		if (twice)
+			log_warn("the API's listing names a number twice (%d reads; last: %s): it is not trusted",
+				 LISTING_ATTEMPTS, why);
+		else
+			log_warn("the listing kept changing while it was read (%d attempts; last: %s)",
+				 LISTING_ATTEMPTS, why);
 		if (p->report)
-			snprintf(p->report->why, sizeof(p->report->why),
-				 "the listing kept changing while it was read (%s)", why);
+			snprintf(p->report->why, sizeof(p->report->why), "%s (%s)",
+				 twice ? "the listing names a number twice" : "the listing kept changing while it was read",
+				 why);
 		ret = -EIO;
 	}
 	return ret;

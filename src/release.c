@@ -157,6 +157,7 @@ struct attempt {
  * shows the number released or pending, else RET (still held) or -EIO. */
 static int settle_lost_answer(struct releaser *r, const char *digits, int ret, int64_t deadline, struct attempt *a)
 {
+	char reason[sizeof(a->message)];
 	int seen;
 
 	log_warn("release of %s: outcome unknown (%s); reading the listing to find out", digits, a->message);
@@ -170,14 +171,17 @@ static int settle_lost_answer(struct releaser *r, const char *digits, int ret, i
 		return ret == -ETIMEDOUT ? ret : -EIO;
 	}
 	mark_settled(r, digits);
+	snprintf(reason, sizeof(reason), "%s", a->message[0] ? a->message : "answer lost");
 	if (seen == NUMBER_ACTIVE) {
 		log_warn("release of %s: the number is still held", digits);
-		snprintf(a->message, sizeof(a->message), "answer lost; listing shows the number still held");
+		snprintf(a->message, sizeof(a->message),
+			 "outcome unknown (%.160s); listing shows the number still held", reason);
 		set_doubtful(r, digits, true); /* the request may still be applied */
 		return -EIO;
 	}
 	log_info("release of %s: the listing shows it %s", digits, state_name(seen));
-	snprintf(a->message, sizeof(a->message), "answer lost; listing shows the number %s", state_name(seen));
+	snprintf(a->message, sizeof(a->message), "outcome unknown (%.160s); listing shows the number %s", reason,
+		 state_name(seen));
 	record_status(r, digits, (enum number_status)seen, NULL);
 	return 0;
 }

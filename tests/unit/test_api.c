@@ -373,6 +373,83 @@ static void release_rate_limited_until_deadline_is_eagain(void **state)
 	assert_int_equal(responder_count(f->server), 2);
 }
 
+/* The server's "now" never shortens the backoff: each retry waits at least
+ * half of its growing cap (50, 100, 200, ... ms), and a longer ask is kept. */
+static void retry_delay_has_a_growing_floor(void **state)
+{
+	(void)state;
+	for (unsigned attempt = 0; attempt < 12; attempt++) {
+		long floor = (100L << (attempt < 6 ? attempt : 6)) / 2;
+
+		if (floor > 2000)
+			floor = 2000;
+		for (int i = 0; i < 50; i++) {
+			long asked[] = { -1, 0, -5000 };
+
+			for (size_t k = 0; k < 3; k++) {
+				long d = api_retry_delay_ms(attempt, asked[k]);
+
+				assert_true(d >= floor);
+				assert_true(d <= 4000);
+			}
+		}
+		assert_int_equal(api_retry_delay_ms(attempt, 60000), 60000);
+	}
+}
+
+/* Permanent 429 with Retry-After: 0 and a long deadline: at most
+ * API_MAX_ATTEMPTS requests, waits between them, then -EAGAIN. */
+static void release_rate_limited_now_is_capped(void **state)
+{
+	struct fixture *f = *state;
+	struct api_outcome out;
+	int64_t start = clock_now_ms();
+
+	script(f, 1, (struct responder_reply[]){ { .status = 429, .retry_after = "0" } });
+	assert_int_equal(api_release(f->api, "919876543210", false, start + 60000, &out), -EAGAIN);
+	assert_false(out.unknown);
+	assert_int_equal(responder_count(f->server), API_MAX_ATTEMPTS);
+	assert_int_equal(out.attempts, API_MAX_ATTEMPTS);
+	assert_true(clock_now_ms() - start >= 50 + 100 + 200 + 400 + 800 + 1600 + 3 * 2000);
+}
+
+/* A listing page under a permanent 5xx: the same cap. */
+static void list_page_server_errors_are_capped(void **state)
+{
+	struct fixture *f = *state;
+	struct list_page page;
+
+	script(f, 1, (struct responder_reply[]){ { .status = 503, .retry_after = "0" } });
+	assert_int_equal(api_list_page(f->api, &all, 1, 100, clock_now_ms() + 60000, &page, NULL), -EIO);
+	assert_int_equal(responder_count(f->server), API_MAX_ATTEMPTS);
+}
+
+/* Answers that do not read as a release: unknown, sent once. */
+static void release_unconfirmed_answers_are_unknown(void **state)
+{
+	struct fixture *f = *state;
+	struct api_outcome out;
+	static const struct responder_reply replies[] = {
+		{ .status = 200, .body = "{\"status\":\"active\"}" },
+		{ .status = 200, .body = "{\"status\":\"released\",\"e164\":\"+918071387149\"}" },
+		{ .status = 200, .body = "{\"status\":" },
+		{ .status = 302 },
+		{ .status = 200, .body = "{\"message\":\"number returned to inventory\"}" },
+		{ .status = 200, .body = "{\"status\":\"released\",\"e164\":\"+919876543210\"}" },
+	};
+
+	script(f, 6, replies);
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(api_release(f->api, "919876543210", false, clock_deadline_in(5), &out), -EIO);
+		assert_true(out.unknown);
+		assert_int_equal(responder_count(f->server), i + 1);
+	}
+	assert_int_equal(api_release(f->api, "919876543210", false, clock_deadline_in(5), &out), 0);
+	assert_false(out.unknown);
+	assert_int_equal(api_release(f->api, "919876543210", false, clock_deadline_in(5), &out), 0);
+	assert_int_equal(responder_count(f->server), 6);
+}
+
 static void release_of_a_bad_name_sends_nothing(void **state)
 {
 	struct fixture *f = *state;
@@ -600,6 +677,10 @@ int main(void)
 		T(release_rate_limited_is_resent),
 		T(release_rate_limited_until_deadline_is_eagain),
 		T(release_of_a_bad_name_sends_nothing),
+		cmocka_unit_test(retry_delay_has_a_growing_floor),
+		T(release_rate_limited_now_is_capped),
+		T(list_page_server_errors_are_capped),
+		T(release_unconfirmed_answers_are_unknown),
 		T(cancel_release),
 		T(trunk_assign_and_unassign),
 		T(application_attach_and_detach),
