@@ -11,6 +11,7 @@
 #include "catalog.h"
 #include "clock.h"
 #include "gate.h"
+#include "grace.h"
 #include "health.h"
 #include "log.h"
 #include "notify.h"
@@ -20,6 +21,7 @@
 #include "release.h"
 #include "routing.h"
 #include "state.h"
+#include "store.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -183,6 +185,50 @@ static int setup_config(struct vobizfs *fs, const struct options *o)
 	return 0;
 }
 
+/* With a grace, the store must open: a corrupt or unreadable database fails
+ * the mount here, with SQLite's message.  It is opened for use only after
+ * fuse_daemonize() forked (an SQLite connection must not cross a fork). */
+static int probe_store(struct vobizfs *fs)
+{
+	struct store *store;
+	char err[512];
+	int ret;
+
+	if (!fs->cfg.grace_s)
+		return 0;
+	ret = store_open(fs->cfg.state_dir, fs->cfg.auth_id, fs->cfg.max_per_hour, fs->cfg.timeout_s, &store, err,
+			 sizeof(err));
+	if (ret) {
+		fprintf(stderr, "vobizfs: %s; not mounting\n", err);
+		return ret;
+	}
+	store_close(store);
+	return 0;
+}
+
+/* The grace queue, in the daemon (after the fork): its numbers shown in
+ * releasing/, and its senders started, before the first request. */
+static int start_grace(struct vobizfs *fs)
+{
+	char err[512];
+	int ret;
+
+	if (!fs->cfg.grace_s)
+		return 0;
+	ret = store_open(fs->cfg.state_dir, fs->cfg.auth_id, fs->cfg.max_per_hour, fs->cfg.timeout_s, &fs->store, err,
+			 sizeof(err));
+	if (ret) {
+		log_error("%s; unmounting", err);
+		return ret;
+	}
+	fs->grace = grace_new(&fs->cfg, fs->catalog, fs->releaser, fs->store, fs->audit);
+	if (!fs->grace)
+		return -ENOMEM;
+	if ((ret = grace_start(fs->grace)))
+		log_error("the grace queue in %s cannot be read: %s; unmounting", fs->cfg.state_dir, strerror(-ret));
+	return ret;
+}
+
 /* Open the audit log and state, make the core objects, and read the listing
  * once: bad credentials or an unreachable API end here, before anything is
  * mounted. */
@@ -232,7 +278,7 @@ static int setup(struct vobizfs *fs)
 		if ((ret = release_settle_unfinished(fs->releaser)))
 			fprintf(stderr, "vobizfs: cannot settle the releases recorded in %s: %s; not mounting\n",
 				fs->cfg.state_dir, strerror(-ret));
-		return ret;
+		return ret ? ret : probe_store(fs);
 	}
 	api_last_failure(fs->api, err, sizeof(err));
 	if (ret == -EACCES)
@@ -274,6 +320,8 @@ static void teardown(struct vobizfs *fs)
 	purchaser_free(fs->purchaser);
 	inventory_free(fs->inventory);
 	router_free(fs->router);
+	grace_free(fs->grace);
+	store_close(fs->store);
 	releaser_free(fs->releaser);
 	catalog_free(fs->catalog);
 	api_free(fs->api);
@@ -377,6 +425,8 @@ int main(int argc, char *argv[])
 	if (!(notifier = notifier_new(fuse)))
 		goto out_unmount;
 	catalog_set_change_hook(fs.catalog, notifier_change, notifier);
+	if (start_grace(&fs))
+		goto out_unmount;
 	if (fuse_set_signal_handlers(fuse_get_session(fuse)) != 0)
 		goto out_unmount;
 	/* libfuse treats SIGHUP as "exit"; for a network filesystem it means
@@ -406,6 +456,7 @@ out_signals:
 out_unmount:
 	fuse_unmount(fuse);
 out_fuse:
+	grace_stop(fs.grace); /* a DELETE in flight is finished first */
 	if (notifier) {
 		/* A background refresh may be telling the kernel what it found. */
 		catalog_stop(fs.catalog);

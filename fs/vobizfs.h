@@ -14,12 +14,14 @@ struct api;
 struct audit;
 struct catalog;
 struct gate;
+struct grace;
 struct health;
 struct inventory;
 struct purchaser;
 struct releaser;
 struct router;
 struct state;
+struct store;
 
 struct vobizfs {
 	struct config cfg;
@@ -28,6 +30,8 @@ struct vobizfs {
 	struct audit *audit;
 	struct state *state; /* [release] state_dir */
 	struct releaser *releaser;
+	struct store *store; /* the SQLite store in state_dir: the grace queue */
+	struct grace *grace; /* [release] grace, or NULL when 0 */
 	struct router *router;
 	struct gate *gate; /* admits operations that may wait on the network */
 	struct inventory *inventory;

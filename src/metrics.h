@@ -5,6 +5,7 @@
 #define VOBIZFS_METRICS_H
 
 #include "api.h"
+#include "grace.h"
 #include "release.h"
 
 #include <stdbool.h>
@@ -25,6 +26,8 @@ struct metrics_snapshot {
 	size_t listing_numbers;
 	uint64_t refreshes;        /* listing reads ended */
 	uint64_t refresh_failures; /* of those, failed */
+	bool has_grace;            /* [release] grace is set: the queue's gauge and counters */
+	struct grace_stats grace;
 };
 
 /* Fill OUT from API, CATALOG and RELEASER (none may be NULL).  No I/O beyond
