@@ -20,7 +20,6 @@
 #include "purchase.h"
 #include "release.h"
 #include "routing.h"
-#include "state.h"
 #include "store.h"
 
 #include <curl/curl.h>
@@ -185,42 +184,15 @@ static int setup_config(struct vobizfs *fs, const struct options *o)
 	return 0;
 }
 
-/* With a grace, the store must open: a corrupt or unreadable database fails
- * the mount here, with SQLite's message.  It is opened for use only after
- * fuse_daemonize() forked (an SQLite connection must not cross a fork). */
-static int probe_store(struct vobizfs *fs)
-{
-	struct store *store;
-	char err[512];
-	int ret;
-
-	if (!fs->cfg.grace_s)
-		return 0;
-	ret = store_open(fs->cfg.state_dir, fs->cfg.auth_id, fs->cfg.max_per_hour, fs->cfg.timeout_s, &store, err,
-			 sizeof(err));
-	if (ret) {
-		fprintf(stderr, "vobizfs: %s; not mounting\n", err);
-		return ret;
-	}
-	store_close(store);
-	return 0;
-}
-
-/* The grace queue, in the daemon (after the fork): its numbers shown in
+/* The grace queue, over the store setup() opened, in the daemon (its sender
+ * threads must start after fuse_daemonize() forked): its numbers shown in
  * releasing/, and its senders started, before the first request. */
 static int start_grace(struct vobizfs *fs)
 {
-	char err[512];
 	int ret;
 
 	if (!fs->cfg.grace_s)
 		return 0;
-	ret = store_open(fs->cfg.state_dir, fs->cfg.auth_id, fs->cfg.max_per_hour, fs->cfg.timeout_s, &fs->store, err,
-			 sizeof(err));
-	if (ret) {
-		log_error("%s; unmounting", err);
-		return ret;
-	}
 	fs->grace = grace_new(&fs->cfg, fs->catalog, fs->releaser, fs->store, fs->audit);
 	if (!fs->grace)
 		return -ENOMEM;
@@ -242,7 +214,8 @@ static int setup(struct vobizfs *fs)
 		fprintf(stderr, "vobizfs: %s\n", err);
 		return ret;
 	}
-	if ((ret = state_open(fs->cfg.state_dir, fs->cfg.auth_id, &fs->state, err, sizeof(err)))) {
+	if ((ret = store_open(fs->cfg.state_dir, fs->cfg.auth_id, fs->cfg.max_per_hour, fs->cfg.timeout_s, &fs->store,
+			      err, sizeof(err)))) {
 		fprintf(stderr, "vobizfs: %s\n", err);
 		return ret;
 	}
@@ -257,7 +230,7 @@ static int setup(struct vobizfs *fs)
 		fprintf(stderr, "vobizfs: out of memory\n");
 		return -ENOMEM;
 	}
-	fs->releaser = releaser_new(&fs->cfg, fs->api, fs->catalog, fs->audit, fs->state);
+	fs->releaser = releaser_new(&fs->cfg, fs->api, fs->catalog, fs->audit, fs->store);
 	fs->router = router_new(&fs->cfg, fs->api, fs->catalog, fs->audit);
 	fs->inventory = inventory_new(&fs->cfg, fs->api);
 	fs->purchaser = purchaser_new(&fs->cfg, fs->api, fs->catalog, fs->audit);
@@ -278,7 +251,7 @@ static int setup(struct vobizfs *fs)
 		if ((ret = release_settle_unfinished(fs->releaser)))
 			fprintf(stderr, "vobizfs: cannot settle the releases recorded in %s: %s; not mounting\n",
 				fs->cfg.state_dir, strerror(-ret));
-		return ret ? ret : probe_store(fs);
+		return ret;
 	}
 	api_last_failure(fs->api, err, sizeof(err));
 	if (ret == -EACCES)
@@ -321,12 +294,11 @@ static void teardown(struct vobizfs *fs)
 	inventory_free(fs->inventory);
 	router_free(fs->router);
 	grace_free(fs->grace);
-	store_close(fs->store);
 	releaser_free(fs->releaser);
 	catalog_free(fs->catalog);
 	api_free(fs->api);
 	audit_close(fs->audit);
-	state_close(fs->state);
+	store_close(fs->store);
 	config_free(&fs->cfg);
 	log_clear_secrets();
 }

@@ -20,7 +20,6 @@ struct inventory;
 struct purchaser;
 struct releaser;
 struct router;
-struct state;
 struct store;
 
 struct vobizfs {
@@ -28,9 +27,8 @@ struct vobizfs {
 	struct api *api;
 	struct catalog *catalog;
 	struct audit *audit;
-	struct state *state; /* [release] state_dir */
+	struct store *store; /* [release] state_dir/vobizfs.db */
 	struct releaser *releaser;
-	struct store *store; /* the SQLite store in state_dir: the grace queue */
 	struct grace *grace; /* [release] grace, or NULL when 0 */
 	struct router *router;
 	struct gate *gate; /* admits operations that may wait on the network */

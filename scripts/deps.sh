@@ -5,7 +5,7 @@
 VOBIZFS_PACKAGES="gcc meson ninja-build pkg-config libfuse3-dev fuse3 libcurl4-openssl-dev libcjson-dev
 libinih-dev libmicrohttpd-dev libcmocka-dev jq attr curl openssl ca-certificates man-db groff-base
 mount procps util-linux cpio zip unzip logrotate tar coreutils findutils python3 perl inotify-tools
-busybox libglib2.0-bin git"
+libsqlite3-dev sqlite3 faketime busybox libglib2.0-bin git"
 
 ensure_packages() {
 	local missing=() p

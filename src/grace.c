@@ -205,22 +205,19 @@ out:
 	free(list);
 }
 
-/* The store's answer to a queued release's request (release_result). */
+/* The store's side of a queued release's outcome: the releaser recorded
+ * what it learnt (settled or doubtful); a release that provably released
+ * nothing gives its slot back, and its claim's unsettled mark goes. */
 static void record_result(struct grace *g, const char *digits, int64_t ticket, const struct release_result *res)
 {
 	int64_t deadline = clock_deadline_in(g->cfg->timeout_s);
 	int ret;
 
-	if (res->nothing_released) {
-		if ((ret = store_give_back(g->store, ticket, deadline)))
-			log_warn("release of %s: its budget slot could not be given back (%s)", digits, strerror(-ret));
-		ret = store_settle(g->store, digits, deadline);
-	} else if (res->doubtful) {
-		ret = store_mark_doubtful(g->store, digits, deadline);
-	} else {
-		ret = store_settle(g->store, digits, deadline);
-	}
-	if (ret)
+	if (!res->nothing_released)
+		return;
+	if ((ret = store_give_back(g->store, ticket, deadline)))
+		log_warn("release of %s: its budget slot could not be given back (%s)", digits, strerror(-ret));
+	if ((ret = store_settle(g->store, digits, deadline)))
 		log_warn("release of %s: its outcome could not be recorded in the store (%s); the next mount looks it "
 			 "up in the listing",
 			 digits, strerror(-ret));

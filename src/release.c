@@ -6,7 +6,6 @@
 #include "release.h"
 
 #include "api.h"
-#include "budget.h"
 #include "catalog.h"
 #include "claims.h"
 #include "clock.h"
@@ -15,7 +14,7 @@
 #include "log.h"
 #include "removal.h"
 #include "settle.h"
-#include "state.h"
+#include "store.h"
 #include "timefmt.h"
 
 #include <cjson/cJSON.h>
@@ -27,23 +26,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_DOUBTFUL 256
-
 struct releaser {
 	const struct config *cfg;
 	struct api *api;
 	struct catalog *catalog;
 	struct audit *audit;
-	struct state *state;
-	struct budget *budget;
+	struct store *store;
 	struct removal_guard *guard;
 
 	struct claims changing; /* one release or cancel per number at a time */
-	pthread_mutex_t lock;   /* guards doubtful */
-	/* Numbers an earlier release of which may still take effect (its answer
-	 * was lost, or a crash cut it off, and the listing still showed them):
-	 * their next release looks at the listing first. */
-	char doubtful[MAX_DOUBTFUL][E164_BUFSIZE]; /* "" = free slot */
 
 	atomic_ulong released, refused, failed, dry_runs, cancelled, refunds_failed;
 	/* The legacy dialect's hints that the API speaks the current one, each
@@ -52,7 +43,7 @@ struct releaser {
 };
 
 struct releaser *releaser_new(const struct config *cfg, struct api *api, struct catalog *catalog, struct audit *audit,
-			      struct state *state)
+			      struct store *store)
 {
 	struct releaser *r = calloc(1, sizeof(*r));
 
@@ -62,16 +53,12 @@ struct releaser *releaser_new(const struct config *cfg, struct api *api, struct 
 	r->api = api;
 	r->catalog = catalog;
 	r->audit = audit;
-	r->state = state;
-	r->budget = budget_new(state, cfg->max_per_hour);
+	r->store = store;
 	r->guard = removal_guard_new();
-	if (!r->budget || !r->guard) {
-		budget_free(r->budget);
-		removal_guard_free(r->guard);
+	if (!r->guard) {
 		free(r);
 		return NULL;
 	}
-	pthread_mutex_init(&r->lock, NULL);
 	claims_init(&r->changing);
 	return r;
 }
@@ -81,9 +68,7 @@ void releaser_free(struct releaser *r)
 	if (!r)
 		return;
 	claims_destroy(&r->changing);
-	pthread_mutex_destroy(&r->lock);
 	removal_guard_free(r->guard);
-	budget_free(r->budget);
 	free(r);
 }
 
@@ -103,48 +88,26 @@ static void audit_result(struct releaser *r, const char *action, const char *dig
 	audit_outcome(r->audit, action, digits, caller, r->cfg->dry_run, http_status, err, message);
 }
 
-/* The doubtful set: numbers whose next release must look first. */
+/* The marks in the store, kept past restarts: a number whose earlier
+ * release may still take effect (its answer was lost, or a crash cut it off,
+ * and the listing still showed it) is doubtful, and its next release looks
+ * at the listing first; once its outcome is known it is settled.  Writing a
+ * mark has a deadline of its own: it follows the request, whose deadline may
+ * be spent.  A doubtful mark that cannot be written leaves the unsettled
+ * mark the release began with, which also makes the next release look. */
 static void set_doubtful(struct releaser *r, const char *digits, bool doubtful)
 {
-	int free_slot = -1;
+	int64_t deadline = clock_deadline_in(r->cfg->timeout_s);
+	int ret = doubtful ? store_mark_doubtful(r->store, digits, deadline) : store_settle(r->store, digits, deadline);
 
-	pthread_mutex_lock(&r->lock);
-	for (int i = 0; i < MAX_DOUBTFUL; i++) {
-		if (!strcmp(r->doubtful[i], digits)) {
-			if (!doubtful)
-				r->doubtful[i][0] = '\0';
-			goto out;
-		}
-		if (free_slot < 0 && !r->doubtful[i][0])
-			free_slot = i;
-	}
-	if (doubtful && free_slot >= 0)
-		snprintf(r->doubtful[free_slot], E164_BUFSIZE, "%s", digits);
-	else if (doubtful) /* 256 lost answers in one run: say what is not guarded */
-		log_error("release of %s: too many doubtful releases to track; its next release will not look first",
-			  digits);
-out:
-	pthread_mutex_unlock(&r->lock);
+	if (ret)
+		log_error("release of %s: cannot record in the state store that its outcome is %s: %s", digits,
+			  doubtful ? "doubtful" : "known", strerror(-ret));
 }
 
-static bool is_doubtful(struct releaser *r, const char *digits)
-{
-	bool found = false;
-
-	pthread_mutex_lock(&r->lock);
-	for (int i = 0; i < MAX_DOUBTFUL && !found; i++)
-		found = !strcmp(r->doubtful[i], digits);
-	pthread_mutex_unlock(&r->lock);
-	return found;
-}
-
-/* The unsettled mark (state journal): set with the budget slot, in one
- * synced line, before the request leaves (budget_take()); taken off once the
- * outcome is known, without waiting for the disk: a mark a crash keeps only
- * makes the next mount look the number up. */
 static void mark_settled(struct releaser *r, const char *digits)
 {
-	state_settle(r->state, digits);
+	set_doubtful(r, digits, false);
 }
 
 /* DIGITS's state from a listing that would show it, given at least the
@@ -278,7 +241,6 @@ static int look_first(struct releaser *r, const char *digits, int64_t deadline, 
 		snprintf(a->message, sizeof(a->message), "an earlier release's outcome is unknown; nothing sent");
 		return -EIO;
 	}
-	set_doubtful(r, digits, false);
 	mark_settled(r, digits);
 	if (seen == NUMBER_ACTIVE)
 		return 1;
@@ -327,6 +289,35 @@ static int refuse(struct releaser *r, const char *digits, const struct caller *c
 	audit_result(r, "release", digits, caller, 0, err, why);
 	atomic_fetch_add(&r->refused, 1);
 	return err;
+}
+
+/* Why the store refused (its errno ERR), for the log and the audit line. */
+static const char *store_refusal(int err)
+{
+	switch (err) {
+	case -EAGAIN:
+		return "the state store is locked by another process past the deadline; nothing sent";
+	case -ETIMEDOUT:
+		return "the state store did not answer within the deadline; nothing sent";
+	case -ENOSPC:
+		return "the state store cannot be written: no space left on its filesystem; nothing sent";
+	case -EROFS:
+		return "the state store cannot be written: its filesystem is read-only; nothing sent";
+	default:
+		return "the release budget and marks in the state store cannot be read or recorded; nothing sent";
+	}
+}
+
+/* Give back the slot TICKET: its request provably released nothing.  A slot
+ * that cannot be given back stays counted until it expires. */
+static void give_back(struct releaser *r, int64_t ticket)
+{
+	int ret = store_give_back(r->store, ticket, clock_deadline_in(r->cfg->timeout_s));
+
+	if (ret)
+		log_warn("cannot give a release's budget slot back in the state store (%s): it counts until it "
+			 "expires",
+			 strerror(-ret));
 }
 
 static int over_budget(struct releaser *r, const char *digits, const struct caller *caller, time_t frees_at);
@@ -389,9 +380,7 @@ int release_send_queued(struct releaser *r, const char *digits, const struct cal
 		ret = -ENOENT;
 		goto out;
 	}
-	if (must_look)
-		set_doubtful(r, digits, true);
-	if (is_doubtful(r, digits) && (ret = look_first(r, digits, deadline, &a)) <= 0) {
+	if (must_look && (ret = look_first(r, digits, deadline, &a)) <= 0) {
 		audit_result(r, "release", digits, caller, 0, ret, a.message);
 		atomic_fetch_add(ret == 0 ? &r->released : &r->failed, 1);
 		out->doubtful = ret < 0;
@@ -404,7 +393,9 @@ int release_send_queued(struct releaser *r, const char *digits, const struct cal
 	}
 	ret = send_release(r, digits, deadline, &a);
 	out->nothing_released = a.sent_nothing_released;
-	out->doubtful = ret != 0 && !a.sent_nothing_released && is_doubtful(r, digits);
+	/* An unknown outcome the listing could not settle, marked doubtful by
+	 * settle_lost_answer(). */
+	out->doubtful = (ret == -EIO || ret == -ETIMEDOUT) && !a.sent_nothing_released;
 	audit_result(r, "release", digits, caller, a.http_status, ret, a.message[0] ? a.message : NULL);
 	atomic_fetch_add(ret == 0 ? &r->released : &r->failed, 1);
 	if (ret == 0)
@@ -461,30 +452,33 @@ int release_number(struct releaser *r, const char *digits, const struct caller *
 		ret = audit_intent(r->audit, "release", digits, caller, true) ? -EIO : dry_run(r, digits, caller);
 		goto out;
 	}
-	if (is_doubtful(r, digits) && (ret = look_first(r, digits, deadline, &a)) <= 0) {
+	if ((ret = store_needs_look(r->store, digits, deadline)) < 0) {
+		ret = refuse(r, digits, caller, ret, store_refusal(ret));
+		goto out;
+	}
+	if (ret && (ret = look_first(r, digits, deadline, &a)) <= 0) {
 		audit_result(r, "release", digits, caller, 0, ret, a.message);
 		atomic_fetch_add(ret == 0 ? &r->released : &r->failed, 1);
 		goto out;
 	}
-	ret = budget_take(r->budget, digits, &ticket, &frees_at);
+	ret = store_begin_release(r->store, digits, deadline, &ticket, &frees_at);
 	if (ret == -EDQUOT) {
 		ret = over_budget(r, digits, caller, frees_at);
 		goto out;
 	}
 	if (ret) {
-		ret = refuse(r, digits, caller, -EIO,
-			     "the release budget and journal in state_dir cannot be read or recorded");
+		ret = refuse(r, digits, caller, ret, store_refusal(ret));
 		goto out;
 	}
 	if (audit_intent(r->audit, "release", digits, caller, false)) {
-		budget_give_back(r->budget, digits, ticket);
+		give_back(r, ticket);
 		mark_settled(r, digits);
 		ret = refuse(r, digits, caller, -EIO, "the intent could not be recorded (audit log or state_dir)");
 		goto out;
 	}
 	ret = send_release(r, digits, deadline, &a);
 	if (a.sent_nothing_released)
-		budget_give_back(r->budget, digits, ticket);
+		give_back(r, ticket);
 	audit_result(r, "release", digits, caller, a.http_status, ret, a.message[0] ? a.message : NULL);
 	atomic_fetch_add(ret == 0 ? &r->released : &r->failed, 1);
 	if (ret == 0)
@@ -501,13 +495,17 @@ void release_note_refused_write(struct releaser *r, const struct caller *caller)
 
 int release_budget(struct releaser *r, unsigned *used, unsigned *limit)
 {
-	return budget_usage(r->budget, used, limit);
+	struct store_usage u;
+
+	store_usage(r->store, &u);
+	*used = u.used;
+	*limit = u.limit;
+	return u.whole ? 0 : -EIO;
 }
 
 /* Settle one release a crash cut off, from the listing just read at mount. */
-static void settle_at_mount(const struct state_record *begun, void *arg)
+static void settle_at_mount(struct releaser *r, const struct store_unsettled *begun)
 {
-	struct releaser *r = arg;
 	const struct caller self = { .uid = getuid(), .pid = getpid(), .comm = "vobizfs" };
 	const struct catalog_filter held = { .status = NUMBER_ACTIVE };
 	const struct catalog_filter pending = { .status = NUMBER_PENDING_RELEASE };
@@ -523,14 +521,30 @@ static void settle_at_mount(const struct state_record *begun, void *arg)
 	} else if (catalog_find(r->catalog, digits, &pending, &info) == 0) {
 		outcome = "settled at mount: pending_release";
 	}
-	log_warn("an earlier release of %s was cut off (intent at %lld ms); %s", digits, (long long)begun->when_ms,
-		 outcome);
+	log_warn("an earlier release of %s was cut off (intent at %lld ms); %s", digits,
+		 (long long)begun->began_wall_ms, outcome);
 	audit_result(r, "release", digits, &self, 0, err, outcome);
 }
 
+/* What the listing shows is known whether or not it can be recorded: a
+ * mark the store cannot take off (a full disk) stays, so the number's next
+ * release looks first, and the mount goes ahead. */
 int release_settle_unfinished(struct releaser *r)
 {
-	return state_settle_all(r->state, settle_at_mount, r);
+	struct store_unsettled *list;
+	size_t count;
+	int ret = store_list_unsettled(r->store, &list, &count, clock_deadline_in(r->cfg->timeout_s));
+
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < count; i++) {
+		settle_at_mount(r, &list[i]);
+		if (catalog_find(r->catalog, list[i].number, &(struct catalog_filter){ .status = NUMBER_ACTIVE },
+				 &(struct number_info){ 0 }) < 0)
+			mark_settled(r, list[i].number);
+	}
+	free(list);
+	return 0;
 }
 
 /* A cancel answer's refund fields, for its audit line: NULL when it has

@@ -16,13 +16,13 @@ struct api;
 struct catalog;
 struct config;
 struct releaser;
-struct state;
+struct store;
 
-/* A releaser over CFG, API, CATALOG, AUDIT (may be NULL) and STATE (the
+/* A releaser over CFG, API, CATALOG, AUDIT (may be NULL) and STORE (the
  * budget and the unsettled releases), all of which must outlive it.
  * Returns NULL when out of memory. */
 struct releaser *releaser_new(const struct config *cfg, struct api *api, struct catalog *catalog, struct audit *audit,
-			      struct state *state);
+			      struct store *store);
 void releaser_free(struct releaser *r);
 
 /* What the releaser has done since creation. */

@@ -9,7 +9,9 @@
 #include "clock.h"
 #include "config.h"
 #include "fakeaccount.h"
-#include "state.h"
+#include "store.h"
+
+#include <sqlite3.h>
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
@@ -40,7 +42,7 @@ struct fixture {
 	char audit_path[128];
 	char dir[64];
 	char state_dir[96];
-	struct state *state;
+	struct store *store;
 	struct audit *audit;
 	struct releaser *releaser;
 };
@@ -89,8 +91,10 @@ static void start(struct fixture *f, bool current, const char *audit_path)
 	assert_non_null(f->catalog);
 	assert_int_equal(catalog_refresh_if_stale(f->catalog, true), 0);
 	assert_int_equal(audit_open(audit_path ? audit_path : f->audit_path, &f->audit, err, sizeof(err)), 0);
-	assert_int_equal(state_open(f->state_dir, f->cfg.auth_id, &f->state, err, sizeof(err)), 0);
-	f->releaser = releaser_new(&f->cfg, f->api, f->catalog, f->audit, f->state);
+	assert_int_equal(store_open(f->state_dir, f->cfg.auth_id, f->cfg.max_per_hour, f->cfg.timeout_s, &f->store, err,
+				    sizeof(err)),
+			 0);
+	f->releaser = releaser_new(&f->cfg, f->api, f->catalog, f->audit, f->store);
 	assert_non_null(f->releaser);
 }
 
@@ -117,7 +121,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	releaser_free(f->releaser);
-	state_close(f->state);
+	store_close(f->store);
 	remove_state_dir(f->state_dir);
 	audit_close(f->audit);
 	catalog_free(f->catalog);
@@ -477,21 +481,34 @@ static void journal_path(struct fixture *f, char *out, size_t len)
 	snprintf(out, len, "%s/" FAKE_AUTH_ID ".journal", f->state_dir);
 }
 
-/* The state journal written by hand: TEXT's lines ("WHEN release N" marks N
- * unsettled, as a cut-off release leaves it). */
-static void write_unsettled(struct fixture *f, const char *text)
+/* A journal of an earlier version written by hand (TEXT's lines: "WHEN
+ * release N" marks N unsettled, as a cut-off release leaves it), then taken
+ * in as the next mount does: the store is reopened, which imports it.
+ * Returns store_open()'s result. */
+static int write_unsettled(struct fixture *f, const char *text)
 {
-	char path[160];
+	char path[160], err[256];
 	FILE *fp;
+	int ret;
 
 	journal_path(f, path, sizeof(path));
 	fp = fopen(path, "w");
 	assert_non_null(fp);
 	assert_true(fputs(text, fp) >= 0);
 	assert_int_equal(fclose(fp), 0);
+	releaser_free(f->releaser);
+	store_close(f->store);
+	f->releaser = NULL;
+	ret = store_open(f->state_dir, f->cfg.auth_id, f->cfg.max_per_hour, f->cfg.timeout_s, &f->store, err,
+			 sizeof(err));
+	if (ret == 0) {
+		f->releaser = releaser_new(&f->cfg, f->api, f->catalog, f->audit, f->store);
+		assert_non_null(f->releaser);
+	}
+	return ret;
 }
 
-/* The journal's text, up to its room ("" when missing). */
+/* The journal file's text ("" when missing). */
 static void read_journal(struct fixture *f, char *out, size_t len)
 {
 	char path[160];
@@ -507,28 +524,25 @@ static void read_journal(struct fixture *f, char *out, size_t len)
 	out[n] = '\0';
 }
 
-struct listing {
-	char *out;
-	size_t len;
-};
-
-static int list_unsettled(const struct state_view *view, void *arg)
-{
-	struct listing *l = arg;
-	size_t at = 0;
-
-	l->out[0] = '\0';
-	for (size_t i = 0; i < view->unsettled.count && at < l->len; i++)
-		at += (size_t)snprintf(l->out + at, l->len - at, "%s\n", view->unsettled.v[i].number);
-	return 0;
-}
-
-/* The numbers the journal holds unsettled, one a line ("" when none). */
+/* The numbers the store marks for a look first (unsettled or doubtful),
+ * one a line ("" when none), read as a user would with sqlite3. */
 static void read_unsettled(struct fixture *f, char *out, size_t len)
 {
-	struct listing l = { .out = out, .len = len };
+	char path[160];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	size_t at = 0;
 
-	assert_int_equal(state_read(f->state, list_unsettled, &l), 0);
+	snprintf(path, sizeof(path), "%s/" STORE_DB_NAME, f->state_dir);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT number FROM marks ORDER BY wall_ms, number", -1, &st, NULL),
+			 SQLITE_OK);
+	out[0] = '\0';
+	while (sqlite3_step(st) == SQLITE_ROW && at < len)
+		at += (size_t)snprintf(out + at, len - at, "%s\n", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
 }
 
 /* The last line of the audit log: its result and message. */
@@ -573,7 +587,7 @@ static void budget_refuses_past_the_hourly_limit(void **state)
 
 	/* A remount (a new releaser over the same state) counts the same hour. */
 	releaser_free(f->releaser);
-	f->releaser = releaser_new(&f->cfg, f->api, f->catalog, f->audit, f->state);
+	f->releaser = releaser_new(&f->cfg, f->api, f->catalog, f->audit, f->store);
 	assert_non_null(f->releaser);
 	assert_budget(f, 2, 2);
 	assert_int_equal(release_number(f->releaser, "91900000005", &rm, clock_deadline_in(6)), -EDQUOT);
@@ -755,10 +769,12 @@ static void unsettled_releases_are_settled_at_mount(void **state)
 	start(f, false, NULL);
 	snprintf(text, sizeof(text), "%lld release " NUMBER "\n%lld release 91900000099\n",
 		 (long long)time(NULL) * 1000, (long long)time(NULL) * 1000);
-	write_unsettled(f, text);
+	assert_int_equal(write_unsettled(f, text), 0);
 	assert_int_equal(release_settle_unfinished(f->releaser), 0);
+	/* The released one is settled; the one still held stays marked (doubtful),
+	 * in the store, so that even a later mount looks before sending. */
 	read_unsettled(f, text, sizeof(text));
-	assert_string_equal(text, "");
+	assert_string_equal(text, NUMBER "\n");
 	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 0);
 
 	lines = audit_lines(f, &n);
@@ -780,6 +796,8 @@ static void unsettled_releases_are_settled_at_mount(void **state)
 	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 1);
 	assert_true(fake_account_nth_request(f->account, "GET", "search=", 0) <
 		    fake_account_nth_request(f->account, "DELETE", NULL, 0));
+	read_unsettled(f, text, sizeof(text));
+	assert_string_equal(text, "");
 
 	/* Nothing left to settle. */
 	assert_int_equal(release_settle_unfinished(f->releaser), 0);
@@ -797,7 +815,7 @@ static void unsettled_pending_release_is_settled_at_mount(void **state)
 	start(f, true, NULL);
 	assert_int_equal(release_number(f->releaser, NUMBER, &rm, clock_deadline_in(6)), 0);
 	snprintf(text, sizeof(text), "%lld release " NUMBER "\n", (long long)time(NULL) * 1000);
-	write_unsettled(f, text);
+	assert_int_equal(write_unsettled(f, text), 0);
 	assert_int_equal(release_settle_unfinished(f->releaser), 0);
 	lines = audit_lines(f, &n);
 	assert_int_equal(n, 3);
@@ -809,19 +827,17 @@ static void unsettled_pending_release_is_settled_at_mount(void **state)
 static void unreadable_journal_refuses(void **state)
 {
 	struct fixture *f = *state;
-	unsigned used, limit;
 	char text[64];
 
 	f->cfg.max_per_hour = 2;
 	start(f, false, NULL);
-	write_unsettled(f, "abc release 91900000003\n");
-	assert_int_equal(release_settle_unfinished(f->releaser), -EIO);
-	assert_int_equal(release_number(f->releaser, NUMBER, &rm, clock_deadline_in(6)), -EIO);
+	/* An old journal that cannot be read is never taken as "nothing
+	 * pending": the store refuses to open (the mount to start). */
+	assert_int_equal(write_unsettled(f, "abc release 91900000003\n"), -EIO);
 	assert_int_equal(fake_account_requests(f->account, "DELETE", NULL), 0);
-	/* The budget is in the same journal: it cannot be read either. */
-	assert_int_equal(release_budget(f->releaser, &used, &limit), -EIO);
 	read_journal(f, text, sizeof(text));
 	assert_string_equal(text, "abc release 91900000003\n"); /* left for a human */
+	f->store = NULL;
 }
 
 struct slow_release {
