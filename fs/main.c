@@ -392,6 +392,8 @@ int main(int argc, char *argv[])
 		goto out_unmount;
 	if (!cmd.foreground)
 		log_setup(true, cmd.debug);
+	if (store_serve(fs.store))
+		goto out_unmount;
 	/* A number leaving or joining a directory is told to the kernel, from a
 	 * thread started after fuse_daemonize() forked. */
 	if (!(notifier = notifier_new(fuse)))

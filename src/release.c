@@ -414,6 +414,8 @@ static int over_budget(struct releaser *r, const char *digits, const struct call
 	char why[256], when[32];
 	long wait = (long)(frees_at - time(NULL));
 
+	if (wait > STORE_WINDOW_MS / 1000) /* frees_at is rounded up: never more than the hour */
+		wait = STORE_WINDOW_MS / 1000;
 	timefmt_format_utc(frees_at, when, sizeof(when));
 	snprintf(
 	    why, sizeof(why),

@@ -23,6 +23,9 @@
 #define ACCOUNT_MAX 64
 #define BOOT_ID_MAX 40
 #define JOURNAL_MAX_BYTES (16 << 20)
+/* A lock held is given up this long before the deadline, so that the caller
+ * learns it was the lock (EAGAIN), not a store that stopped answering. */
+#define LOCK_MARGIN_MS 250
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS slots ("
@@ -94,6 +97,7 @@ struct store {
 	pthread_cond_t wake;  /* a job is queued, or stopping */
 	pthread_cond_t done;  /* a job is done (CLOCK_MONOTONIC) */
 	struct job *head, *tail;
+	bool serving; /* the thread runs (store_serve()) */
 	bool stopping;
 	bool whole;
 	struct mirror m;
@@ -220,8 +224,8 @@ static int run(struct store *s, sqlite3_stmt *st, const char *what)
 
 static int begin(struct store *s, struct job *j)
 {
-	if (j) { /* a lock another mount holds is waited for until the deadline, no longer */
-		int64_t left = clock_left_ms(j->deadline);
+	if (j) { /* a lock another mount holds is waited for until just before the deadline: then EAGAIN */
+		int64_t left = clock_left_ms(j->deadline) - LOCK_MARGIN_MS;
 
 		sqlite3_busy_timeout(s->db, (int)(left > 1 ? (left < INT32_MAX ? left : INT32_MAX) : 1));
 	}
@@ -687,6 +691,15 @@ static int submit(struct store *s, struct job **jp)
 	struct timespec until;
 	int64_t at = j->deadline;
 
+	if (!s->serving) { /* before store_serve(): in the caller's thread */
+		if (!(j->result = check_whole(s))) {
+			j->result = j->run(s, j);
+			rollback(s);
+			refresh_mirror(s);
+		}
+		return j->result;
+	}
+
 	/* the deadline on CLOCK_MONOTONIC, as the condition waits */
 	until.tv_sec = at / 1000;
 	until.tv_nsec = (at % 1000) * 1000000;
@@ -702,7 +715,10 @@ static int submit(struct store *s, struct job **jp)
 	s->tail = j;
 	pthread_cond_signal(&s->wake);
 	while (!j->done)
-		if (pthread_cond_timedwait(&s->done, &s->lock, &until) == ETIMEDOUT && !j->done) {
+		/* The deadline is judged by our clock, not by the wait's answer: an
+		 * interposed pthread_cond_timedwait (libfaketime) may time out early. */
+		if (pthread_cond_timedwait(&s->done, &s->lock, &until) == ETIMEDOUT && !j->done &&
+		    clock_left_ms(j->deadline) == 0) {
 			j->abandoned = true; /* the thread frees it */
 			*jp = NULL;
 			pthread_mutex_unlock(&s->lock);
@@ -765,10 +781,6 @@ int store_open(const char *dir, const char *account, unsigned max_per_hour, unsi
 		snprintf(err, errlen, "%s: cannot be read: %s", s->path, sqlite3_errmsg(s->db));
 		goto fail;
 	}
-	if ((ret = -pthread_create(&s->thread, NULL, store_thread, s))) {
-		snprintf(err, errlen, "cannot start the state store's thread: %s", strerror(-ret));
-		goto fail;
-	}
 	*out = s;
 	return 0;
 fail:
@@ -783,6 +795,17 @@ fail:
 	return ret;
 }
 
+int store_serve(struct store *s)
+{
+	int ret = -pthread_create(&s->thread, NULL, store_thread, s);
+
+	if (ret)
+		log_error("cannot start the state store's thread: %s", strerror(-ret));
+	else
+		s->serving = true;
+	return ret;
+}
+
 void store_close(struct store *s)
 {
 	if (!s)
@@ -791,7 +814,8 @@ void store_close(struct store *s)
 	s->stopping = true;
 	pthread_cond_signal(&s->wake);
 	pthread_mutex_unlock(&s->lock);
-	pthread_join(s->thread, NULL);
+	if (s->serving)
+		pthread_join(s->thread, NULL);
 	sqlite3_close(s->db);
 	mirror_free(&s->m);
 	pthread_cond_destroy(&s->done);

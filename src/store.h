@@ -48,6 +48,12 @@ struct store;
 int store_open(const char *dir, const char *account, unsigned max_per_hour, unsigned timeout_s, struct store **out,
 	       char *err, size_t errlen);
 
+/* From now on every call runs on the store's own thread, so that it answers
+ * by its deadline whatever the disk does.  Before, calls run in the caller's
+ * thread: at mount, before the daemon forks (no thread survives fork()).
+ * Call once, after the fork.  Returns 0 or a negative errno (logged). */
+int store_serve(struct store *store);
+
 /* Close it.  STORE may be NULL. */
 void store_close(struct store *store);
 
@@ -92,8 +98,8 @@ int store_list_unsettled(struct store *store, struct store_unsettled **out, size
  * the disk.  WHOLE is false while the database is known to be lost or
  * replaced (releases are then refused). */
 struct store_usage {
-	unsigned used, limit;	  /* budget slots in the rolling hour; max_per_hour */
-	unsigned queued;	  /* grace queue entries of the account */
+	unsigned used, limit;     /* budget slots in the rolling hour; max_per_hour */
+	unsigned queued;          /* grace queue entries of the account */
 	int64_t next_due_wall_ms; /* the earliest due time; 0 when none */
 	bool whole;
 };
@@ -105,8 +111,8 @@ struct store_queued {
 	int64_t queued_wall_ms, due_wall_ms;
 	uid_t uid;
 	pid_t pid;
-	char comm[32]; /* the caller, as audited */
-	int64_t ticket;	 /* its budget slot (0: no limit) */
+	char comm[32];  /* the caller, as audited */
+	int64_t ticket; /* its budget slot (0: no limit) */
 };
 
 /* Queue the release of Q->number (due at Q->due_wall_ms) and take its budget

@@ -55,6 +55,7 @@ static struct store *open_store(struct fixture *f, unsigned max)
 
 	if (ret)
 		fail_msg("store_open: %s", err);
+	assert_int_equal(store_serve(s), 0);
 	return s;
 }
 
