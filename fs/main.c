@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "fdlimit.h"
 #include "gate.h"
+#include "grace.h"
 #include "health.h"
 #include "log.h"
 #include "notify.h"
@@ -220,6 +221,23 @@ static int setup_config(struct vobizfs *fs, const struct options *o)
 	return 0;
 }
 
+/* The grace queue, over the store setup() opened, in the daemon (its sender
+ * threads must start after fuse_daemonize() forked): its numbers shown in
+ * releasing/, and its senders started, before the first request. */
+static int start_grace(struct vobizfs *fs)
+{
+	int ret;
+
+	if (!fs->cfg.grace_s)
+		return 0;
+	fs->grace = grace_new(&fs->cfg, fs->catalog, fs->releaser, fs->store, fs->audit);
+	if (!fs->grace)
+		return -ENOMEM;
+	if ((ret = grace_start(fs->grace)))
+		log_error("the grace queue in %s cannot be read: %s; unmounting", fs->cfg.state_dir, strerror(-ret));
+	return ret;
+}
+
 /* Open the audit log and state, make the core objects, and read the listing
  * once: bad credentials or an unreachable API end here, before anything is
  * mounted. */
@@ -349,6 +367,7 @@ static void teardown(struct vobizfs *fs)
 	purchaser_free(fs->purchaser);
 	inventory_free(fs->inventory);
 	router_free(fs->router);
+	grace_free(fs->grace);
 	releaser_free(fs->releaser);
 	catalog_free(fs->catalog);
 	api_free(fs->api);
@@ -461,6 +480,8 @@ int main(int argc, char *argv[])
 		goto out_unmount;
 	}
 	catalog_set_change_hook(fs.catalog, notifier_change, notifier);
+	if (start_grace(&fs))
+		goto out_unmount;
 	if (fuse_set_signal_handlers(fuse_get_session(fuse)) != 0)
 		goto out_unmount;
 	/* libfuse treats SIGHUP as "exit"; for a network filesystem it means
@@ -493,6 +514,7 @@ out_signals:
 out_unmount:
 	fuse_unmount(fuse);
 out_fuse:
+	grace_stop(fs.grace); /* a DELETE in flight is finished first */
 	if (notifier) {
 		/* A background refresh may be telling the kernel what it found. */
 		catalog_stop(fs.catalog);

@@ -165,8 +165,8 @@ static void place_paths(struct paths *p, const char *digits, const struct catalo
 {
 	if (!place->held)
 		return;
-	if (place->status == NUMBER_PENDING_RELEASE) {
-		add_names(p, TREE_PENDING, NULL, digits);
+	if (place->status == NUMBER_PENDING_RELEASE || place->status == NUMBER_RELEASING) {
+		add_names(p, place->status == NUMBER_RELEASING ? TREE_RELEASING : TREE_PENDING, NULL, digits);
 		return;
 	}
 	if (place->status != NUMBER_ACTIVE)

@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "errmap.h"
 #include "gate.h"
+#include "grace.h"
 #include "health.h"
 #include "number.h"
 #include "inventory.h"
@@ -21,6 +22,7 @@
 #include "release.h"
 #include "routing.h"
 #include "status.h"
+#include "store.h"
 #include "tree.h"
 
 #include <errno.h>
@@ -73,9 +75,15 @@ static bool with_pending(const struct vobizfs *fs)
 	return fs->cfg.dialect == API_DIALECT_CURRENT;
 }
 
+/* The directories beside numbers/ this mount shows (tree.h). */
+static unsigned tree_dirs(const struct vobizfs *fs)
+{
+	return (with_pending(fs) ? TREE_WITH_PENDING : 0) | (fs->grace ? TREE_WITH_RELEASING : 0);
+}
+
 static int resolve(struct vobizfs *fs, const char *path, struct node *node)
 {
-	return tree_resolve(path, with_pending(fs), node);
+	return tree_resolve(path, tree_dirs(fs), node);
 }
 
 static int64_t op_deadline(const struct vobizfs *fs)
@@ -141,7 +149,7 @@ static void path_dir_stat(const struct vobizfs *fs, const char *path, const char
 
 	if (name && snprintf(child, sizeof(child), "%s/%s", strcmp(path, "/") ? path : "", name) < (int)sizeof(child))
 		path = child;
-	if (tree_resolve(path, fs->cfg.dialect == API_DIALECT_CURRENT, &node))
+	if (tree_resolve(path, tree_dirs(fs), &node))
 		node.kind = NODE_LIST_DIR;
 	dir_stat(fs, tree_dir_ino(path, strlen(path), NULL), node.kind, st);
 }
@@ -178,6 +186,8 @@ static char *render_status(struct vobizfs *fs, size_t *len)
 					    .gate = fs->gate,
 					    .health = fs->health,
 					    .accounts = fs->accounts,
+					    .grace = fs->grace,
+					    .store = fs->store,
 					    .mounted_at = fs->mounted_at };
 
 	return status_render(&src, len);
@@ -188,6 +198,16 @@ static char *render_metrics(struct vobizfs *fs, size_t *len)
 	struct metrics_snapshot snap;
 
 	metrics_collect(fs->api, fs->catalog, fs->releaser, &snap);
+	if (fs->grace) { /* the queue's figures, and its budget: the store's */
+		struct store_usage usage;
+
+		snap.has_grace = true;
+		grace_stats(fs->grace, &snap.grace);
+		store_usage(fs->store, &usage);
+		snap.budget_known = true;
+		snap.budget_used = usage.used;
+		snap.budget_limit = usage.limit;
+	}
 	return metrics_render(&snap, len);
 }
 
@@ -451,6 +471,8 @@ static size_t root_entries(const struct vobizfs *fs, const char **names)
 		names[n++] = fixed[i];
 		if (!strcmp(fixed[i], TREE_NUMBERS) && with_pending(fs))
 			names[n++] = TREE_PENDING;
+		if (!strcmp(fixed[i], TREE_NUMBERS) && fs->grace)
+			names[n++] = TREE_RELEASING;
 	}
 	return n;
 }
@@ -616,7 +638,9 @@ static int vfs_release(const char *path, struct fuse_file_info *fi)
 	return 0;
 }
 
-/* rm of a held number, in numbers/ or in any view, releases it. */
+/* rm of a held number, in numbers/ or in any view, releases it; with a
+ * grace, queues its release in releasing/ (where rm is refused: the grace
+ * is never cut short). */
 static int vfs_unlink(const char *path)
 {
 	struct vobizfs *fs = vfs();
@@ -627,13 +651,16 @@ static int vfs_unlink(const char *path)
 	if ((ret = resolve(fs, path, &node)))
 		return ret;
 	if (node.kind != NODE_NUMBER || node.filter.status != NUMBER_ACTIVE)
-		return -EPERM;
+		return fs->cfg.read_only ? -EROFS : -EPERM;
 	caller_of_request(&caller);
 	if ((ret = enter_network(fs)))
 		return ret;
 	/* Every other path of the number is invalidated before rm returns. */
 	notifier_unlink_begin(path);
-	ret = release_number(fs->releaser, node.digits, &caller, op_deadline(fs));
+	if (fs->grace)
+		ret = grace_queue(fs->grace, node.digits, &caller, op_deadline(fs));
+	else
+		ret = release_number(fs->releaser, node.digits, &caller, op_deadline(fs));
 	leave_network(fs);
 	notifier_unlink_end(ret);
 	return ret;
@@ -674,7 +701,8 @@ static int move_to_account(struct vobizfs *fs, const char *digits, const char *a
 }
 
 /* The renames the API can express: into numbers/ under the same name, from
- * pending-release/ cancels a release, from inventory/CC/ rents; into
+ * pending-release/ cancels a release, from inventory/CC/ rents (and from
+ * releasing/ cancels a queued release, with no request); into
  * by-account/ID/ (or from there into numbers/) moves a number between the
  * main account and its sub-accounts. */
 static int vfs_rename(const char *from, const char *to, unsigned int flags)
@@ -693,6 +721,8 @@ static int vfs_rename(const char *from, const char *to, unsigned int flags)
 	if (dst.kind != NODE_NUMBER || !tree_in_numbers(&dst) || strcmp(src.digits, dst.digits))
 		return refuse_write(fs);
 	caller_of_request(&caller);
+	if (src.kind == NODE_NUMBER && src.filter.status == NUMBER_RELEASING && fs->grace)
+		return grace_cancel(fs->grace, src.digits, &caller, op_deadline(fs));
 	if (src.kind != NODE_OFFER && !(src.kind == NODE_NUMBER && src.filter.status == NUMBER_PENDING_RELEASE))
 		return refuse_write(fs);
 	if ((ret = enter_network(fs)))
@@ -739,6 +769,8 @@ static int vfs_getxattr(const char *path, const char *name, char *value, size_t 
 		return ret;
 	ret = (int)number_xattr_get(json, name, value, size);
 	free(json);
+	if (ret == -ENODATA && node.kind == NODE_NUMBER && node.filter.status == NUMBER_RELEASING)
+		ret = (int)grace_xattr_get(fs->grace, node.digits, name, value, size);
 	return ret;
 }
 
@@ -758,6 +790,12 @@ static int vfs_listxattr(const char *path, char *list, size_t size)
 		return ret;
 	ret = (int)number_xattr_list(json, list, size);
 	free(json);
+	if (ret >= 0 && node.kind == NODE_NUMBER && node.filter.status == NUMBER_RELEASING) {
+		ssize_t more =
+		    grace_xattr_list(fs->grace, node.digits, size ? list + ret : NULL, size ? size - (size_t)ret : 0);
+
+		ret = more < 0 ? (int)more : ret + (int)more;
+	}
 	return ret;
 }
 

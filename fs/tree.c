@@ -82,7 +82,7 @@ static bool name_too_long(const char *path)
 	return false;
 }
 
-int tree_resolve(const char *path, bool with_pending, struct node *out)
+int tree_resolve(const char *path, unsigned dirs, struct node *out)
 {
 	char parts[4][ROUTE_ID_MAX + 1];
 	int n;
@@ -104,11 +104,15 @@ int tree_resolve(const char *path, bool with_pending, struct node *out)
 		return 0;
 	}
 	if (!strcmp(parts[0], TREE_NUMBERS) || !strcmp(parts[0], TREE_UNASSIGNED) ||
-	    (with_pending && !strcmp(parts[0], TREE_PENDING))) {
+	    ((dirs & TREE_WITH_PENDING) && !strcmp(parts[0], TREE_PENDING)) ||
+	    ((dirs & TREE_WITH_RELEASING) && !strcmp(parts[0], TREE_RELEASING))) {
+		enum number_status status = !strcmp(parts[0], TREE_PENDING)     ? NUMBER_PENDING_RELEASE
+					    : !strcmp(parts[0], TREE_RELEASING) ? NUMBER_RELEASING
+										: NUMBER_ACTIVE;
+
 		if (n > 2)
 			return -ENOENT;
-		list_dir(out, strcmp(parts[0], TREE_PENDING) ? NUMBER_ACTIVE : NUMBER_PENDING_RELEASE,
-			 strcmp(parts[0], TREE_UNASSIGNED) ? VIEW_ALL : VIEW_UNASSIGNED, NULL);
+		list_dir(out, status, strcmp(parts[0], TREE_UNASSIGNED) ? VIEW_ALL : VIEW_UNASSIGNED, NULL);
 		return n == 1 ? 0 : in_list(out, parts[1]);
 	}
 	if (!strcmp(parts[0], TREE_BY_TRUNK) || !strcmp(parts[0], TREE_BY_COUNTRY) ||

@@ -15,7 +15,7 @@ enum node_kind {
 	NODE_ROOT,
 	NODE_STATUS,        /* .status */
 	NODE_METRICS,       /* .metrics */
-	NODE_LIST_DIR,      /* a directory of numbers: numbers/, pending-release/, unassigned/,
+	NODE_LIST_DIR,      /* a directory of numbers: numbers/, pending-release/, releasing/, unassigned/,
 			       by-trunk/ID/, by-country/CC/, by-account/ID/ */
 	NODE_NUMBER,        /* a number in one of them */
 	NODE_GROUPS_DIR,    /* by-trunk/, by-country/, by-account/ */
@@ -37,6 +37,7 @@ struct node {
 
 #define TREE_NUMBERS "numbers"
 #define TREE_PENDING "pending-release"
+#define TREE_RELEASING "releasing"
 #define TREE_STATUS ".status"
 #define TREE_METRICS ".metrics"
 #define TREE_UNASSIGNED "unassigned"
@@ -46,12 +47,16 @@ struct node {
 #define TREE_BY_ACCOUNT "by-account"
 #define TREE_HEALTH "health"
 
+/* Which directories exist beside numbers/ (tree_resolve()'s DIRS). */
+#define TREE_WITH_PENDING 1u   /* pending-release/: the current dialect */
+#define TREE_WITH_RELEASING 2u /* releasing/: [release] grace is set */
+
 /* Resolve PATH ("/numbers/919876543210"; "+919876543210" is accepted too).
- * WITH_PENDING says whether pending-release/ exists.  Returns 0,
- * -ENAMETOOLONG for a component longer than NAME_MAX, or -ENOENT for
- * anything else, including every name that is not a valid number.
+ * DIRS (TREE_WITH_*) says whether pending-release/ and releasing/ exist.
+ * Returns 0, -ENAMETOOLONG for a component longer than NAME_MAX, or -ENOENT
+ * for anything else, including every name that is not a valid number.
  * Pure; OUT may not be copied (filter.value points into it). */
-int tree_resolve(const char *path, bool with_pending, struct node *out);
+int tree_resolve(const char *path, unsigned dirs, struct node *out);
 
 /* True for the kinds that are directories. */
 bool tree_is_dir(enum node_kind kind);
@@ -61,7 +66,7 @@ bool tree_in_numbers(const struct node *node);
 
 /* Inode numbers (the mount sets use_ino), the same at every mount.  A held
  * number's is its digits read as an integer (below 10^15), whichever of
- * numbers/, pending-release/, unassigned/, by-trunk/T/ and by-country/CC/
+ * numbers/, pending-release/, releasing/, unassigned/, by-trunk/T/ and by-country/CC/
  * lists it: one file under several names.  by-account/ID/N is kept apart
  * (a kind above the digits), because a rename from there into numbers/
  * moves the number between accounts, and mv refuses to rename a file onto

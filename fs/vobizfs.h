@@ -14,6 +14,7 @@ struct api;
 struct audit;
 struct catalog;
 struct gate;
+struct grace;
 struct health;
 struct inventory;
 struct purchaser;
@@ -28,6 +29,7 @@ struct vobizfs {
 	struct audit *audit;
 	struct store *store; /* [release] state_dir/vobizfs.db */
 	struct releaser *releaser;
+	struct grace *grace; /* [release] grace, or NULL when 0 */
 	struct router *router;
 	struct gate *gate; /* admits operations that may wait on the network */
 	struct inventory *inventory;

@@ -56,6 +56,10 @@ struct catalog {
 	void *on_change_arg;
 	struct catalog_findings findings; /* of the listing in use */
 	char failure[160];                /* listing_report.why of the last read */
+	/* Active numbers shown as NUMBER_RELEASING (catalog_set_releasing()),
+	 * sorted, kept across refreshes: the listing still shows them held. */
+	char (*releasing)[E164_BUFSIZE];
+	size_t nreleasing, capreleasing;
 };
 
 /* A change to report once the lock is released. */
@@ -137,6 +141,7 @@ void catalog_free(struct catalog *cat)
 		return;
 	catalog_stop(cat);
 	clear_changes(cat);
+	free(cat->releasing);
 	numtab_destroy(&cat->table);
 	pthread_cond_destroy(&cat->refreshed);
 	pthread_mutex_destroy(&cat->lock);
@@ -153,12 +158,27 @@ void catalog_set_change_hook(struct catalog *cat, catalog_change_fn fn, void *ar
 
 static bool held_by(const struct number *n, const char *account);
 
-static void place_of(const struct number *n, struct catalog_place *p)
+static int digits_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* N's status as the mount shows it: NUMBER_RELEASING while its release
+ * waits out the grace.  Called under the lock. */
+static enum number_status status_of(const struct catalog *cat, const struct number *n)
+{
+	if (n->status == NUMBER_ACTIVE && cat->nreleasing &&
+	    bsearch(n->digits, cat->releasing, cat->nreleasing, E164_BUFSIZE, digits_cmp))
+		return NUMBER_RELEASING;
+	return (enum number_status)n->status;
+}
+
+static void place_of(const struct catalog *cat, const struct number *n, struct catalog_place *p)
 {
 	*p = (struct catalog_place){ .held = n != NULL };
 	if (!n)
 		return;
-	p->status = (enum number_status)n->status;
+	p->status = status_of(cat, n);
 	p->unassigned = !n->has_trunk && !n->has_app;
 	if (n->has_trunk)
 		snprintf(p->trunk, sizeof(p->trunk), "%s", number_trunk(n));
@@ -167,7 +187,8 @@ static void place_of(const struct number *n, struct catalog_place *p)
 }
 
 /* Note that DIGITS went from BEFORE to AFTER (either may be NULL). */
-static void add_event(struct events *ev, const char *digits, const struct number *before, const struct number *after)
+static void add_event(const struct catalog *cat, struct events *ev, const char *digits, const struct number *before,
+		      const struct number *after)
 {
 	struct event *e;
 
@@ -182,8 +203,8 @@ static void add_event(struct events *ev, const char *digits, const struct number
 	}
 	e = &ev->items[ev->count++];
 	snprintf(e->digits, sizeof(e->digits), "%s", digits);
-	place_of(before, &e->before);
-	place_of(after, &e->after);
+	place_of(cat, before, &e->before);
+	place_of(cat, after, &e->after);
 }
 
 static bool same_record(const struct number *a, const struct number *b)
@@ -204,19 +225,20 @@ static bool in_both(const struct number *n)
 }
 
 /* The numbers that left, joined or changed between OLD and FRESH. */
-static void diff_tables(const struct numtab *old, const struct numtab *fresh, struct events *ev)
+static void diff_tables(const struct catalog *cat, const struct numtab *old, const struct numtab *fresh,
+			struct events *ev)
 {
 	for (size_t i = 0; i < old->count; i++) {
 		const struct number *was = old->order[i], *is;
 
 		if (was && !in_both(was) && (!(is = numtab_get(fresh, was->digits)) || !same_record(was, is)))
-			add_event(ev, was->digits, was, is);
+			add_event(cat, ev, was->digits, was, is);
 	}
 	for (size_t i = 0; i < fresh->count; i++) {
 		const struct number *is = fresh->order[i];
 
 		if (is && !in_both(is) && !numtab_get(old, is->digits))
-			add_event(ev, is->digits, NULL, is);
+			add_event(cat, ev, is->digits, NULL, is);
 	}
 }
 
@@ -441,7 +463,7 @@ static int refresh_locked(struct catalog *cat, struct aftermath *after)
 		after->old = cat->table;
 		cat->table = fresh;
 		if (cat->on_change && cat->loaded_at)
-			diff_tables(&after->old, &cat->table, &after->ev);
+			diff_tables(cat, &after->old, &cat->table, &after->ev);
 		after->fn = cat->on_change;
 		after->fn_arg = cat->on_change_arg;
 		after->trim = true;
@@ -590,10 +612,10 @@ void catalog_invalidate(struct catalog *cat)
 	pthread_mutex_unlock(&cat->lock);
 }
 
-static void fill_info(const struct number *n, struct number_info *out)
+static void fill_info(const struct catalog *cat, const struct number *n, struct number_info *out)
 {
 	memcpy(out->digits, n->digits, sizeof(out->digits));
-	out->status = n->status;
+	out->status = status_of(cat, n);
 	out->hold = (enum number_hold)n->hold;
 	out->size = n->json_len;
 	out->mtime = n->purchased_at;
@@ -601,7 +623,7 @@ static void fill_info(const struct number *n, struct number_info *out)
 	/* As passes() and catalog_groups() decide: a view lists an active
 	 * number only, under a valid trunk id or country code. */
 	out->links = 1;
-	if (n->status == NUMBER_ACTIVE)
+	if (out->status == NUMBER_ACTIVE)
 		out->links += (!n->has_trunk && !n->has_app) + (n->has_trunk && number_trunk(n)[0]) + !!n->country[0];
 }
 
@@ -640,9 +662,9 @@ static bool held_by(const struct number *n, const char *account)
 	return owner[0] && !strcmp(owner, account);
 }
 
-static bool passes(const struct number *n, const struct catalog_filter *f)
+static bool passes(const struct catalog *cat, const struct number *n, const struct catalog_filter *f)
 {
-	if (n->status != f->status)
+	if (status_of(cat, n) != f->status)
 		return false;
 	switch (f->view) {
 	case VIEW_UNASSIGNED:
@@ -665,8 +687,8 @@ int catalog_find(struct catalog *cat, const char *digits, const struct catalog_f
 
 	pthread_mutex_lock(&cat->lock);
 	n = numtab_get(&cat->table, digits);
-	if (n && passes(n, filter)) {
-		fill_info(n, out);
+	if (n && passes(cat, n, filter)) {
+		fill_info(cat, n, out);
 		ret = 0;
 	}
 	pthread_mutex_unlock(&cat->lock);
@@ -759,8 +781,8 @@ int catalog_list(struct catalog *cat, const struct catalog_filter *filter, struc
 		for (size_t i = 0; i < cat->table.count; i++) {
 			const struct number *num = cat->table.order[i];
 
-			if (num && passes(num, filter))
-				fill_info(num, &list[n++]);
+			if (num && passes(cat, num, filter))
+				fill_info(cat, num, &list[n++]);
 		}
 	}
 	pthread_mutex_unlock(&cat->lock);
@@ -796,7 +818,7 @@ int catalog_groups(struct catalog *cat, enum catalog_view view, char ***out)
 		char owner[ROUTE_ID_MAX + 1];
 		const char *name;
 
-		if (!n || n->status != NUMBER_ACTIVE)
+		if (!n || status_of(cat, n) != NUMBER_ACTIVE)
 			continue;
 		if (view == VIEW_ACCOUNT)
 			catalog_record_account(n->json, n->json_len, owner);
@@ -870,7 +892,7 @@ int catalog_patch(struct catalog *cat, const char *digits, const cJSON *patch)
 		goto out;
 	}
 	if (cat->on_change)
-		add_event(&ev, digits, n, replacement);
+		add_event(cat, &ev, digits, n, replacement);
 	if (replacement)
 		numtab_put(&cat->table, replacement); /* cannot fail: the entry exists */
 	else
@@ -894,7 +916,7 @@ int catalog_add(struct catalog *cat, struct number *n)
 	pthread_mutex_lock(&cat->lock);
 	ret = note_change(cat, n->digits, n);
 	if (ret == 0 && cat->on_change)
-		add_event(&ev, n->digits, numtab_get(&cat->table, n->digits), n);
+		add_event(cat, &ev, n->digits, numtab_get(&cat->table, n->digits), n);
 	if (ret == 0)
 		ret = numtab_put(&cat->table, n);
 	if (ret == 0)
@@ -906,6 +928,75 @@ int catalog_add(struct catalog *cat, struct number *n)
 	pthread_mutex_unlock(&cat->lock);
 	report(fn, fn_arg, &ev);
 	return ret;
+}
+
+/* Put DIGITS into the sorted set (or take it out).  Returns 1 when the set
+ * changed, 0 when not, -ENOMEM.  Called under the lock. */
+static int releasing_set(struct catalog *cat, const char *digits, bool releasing)
+{
+	size_t lo = 0, hi = cat->nreleasing;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(cat->releasing[mid], digits);
+
+		if (c == 0) {
+			if (releasing)
+				return 0;
+			memmove(cat->releasing[mid], cat->releasing[mid + 1],
+				(cat->nreleasing - mid - 1) * E164_BUFSIZE);
+			cat->nreleasing--;
+			return 1;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!releasing)
+		return 0;
+	if (cat->nreleasing == cat->capreleasing) {
+		size_t cap = cat->capreleasing ? cat->capreleasing * 2 : 16;
+		char(*grown)[E164_BUFSIZE] = realloc(cat->releasing, cap * E164_BUFSIZE);
+
+		if (!grown)
+			return -ENOMEM;
+		cat->releasing = grown;
+		cat->capreleasing = cap;
+	}
+	memmove(cat->releasing[lo + 1], cat->releasing[lo], (cat->nreleasing - lo) * E164_BUFSIZE);
+	snprintf(cat->releasing[lo], E164_BUFSIZE, "%s", digits);
+	cat->nreleasing++;
+	return 1;
+}
+
+int catalog_set_releasing(struct catalog *cat, const char *digits, bool releasing)
+{
+	struct events ev = { 0 };
+	struct catalog_place before;
+	const struct number *n;
+	catalog_change_fn fn;
+	void *fn_arg;
+	int ret;
+
+	if (strlen(digits) >= E164_BUFSIZE)
+		return -EINVAL;
+	pthread_mutex_lock(&cat->lock);
+	n = numtab_get(&cat->table, digits);
+	place_of(cat, n, &before);
+	ret = releasing_set(cat, digits, releasing);
+	if (ret == 1 && n && cat->on_change) {
+		add_event(cat, &ev, digits, n, n);
+		if (ev.count)
+			ev.items[ev.count - 1].before = before;
+	}
+	if (ret == 1 && n)
+		cat->changed_wall = time(NULL);
+	fn = cat->on_change;
+	fn_arg = cat->on_change_arg;
+	pthread_mutex_unlock(&cat->lock);
+	report(fn, fn_arg, &ev);
+	return ret < 0 ? ret : 0;
 }
 
 uint64_t catalog_bytes(struct catalog *cat)

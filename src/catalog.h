@@ -136,6 +136,13 @@ void catalog_free_names(char **names);
  * Returns 0, -ENOENT, -ENOMEM. */
 int catalog_patch(struct catalog *cat, const char *digits, const struct cJSON *patch);
 
+/* Show DIGITS as NUMBER_RELEASING while it is active (its release waits out
+ * [release] grace): in releasing/ (filter status NUMBER_RELEASING), in no
+ * other directory or view, kept so across refreshes; RELEASING false shows
+ * it by its record's status again.  Also for a number not (yet) listed.
+ * The change hook is told.  Returns 0, -ENOMEM.  Thread-safe; no I/O. */
+int catalog_set_releasing(struct catalog *cat, const char *digits, bool releasing);
+
 /* Add N (a new number: a purchase), taking ownership on success, or replace
  * the number with its digits.  Returns 0 or -ENOMEM. */
 int catalog_add(struct catalog *cat, struct number *n);

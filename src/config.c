@@ -31,6 +31,7 @@ enum setting_kind {
 	SET_GLOBS,      /* char **: a list; every occurrence adds to it */
 	SET_DIALECT,    /* enum api_dialect */
 	SET_FEE,        /* double >= 0, and has_max_monthly_fee */
+	SET_DURATION,   /* unsigned seconds in [min, max]: plain, or with s, m, h or d */
 	SET_TOKEN,      /* char *: the secret */
 	SET_TOKEN_FILE, /* the loader's token_file, read once the file is parsed */
 };
@@ -64,6 +65,7 @@ static const struct setting settings[] = {
 	{ "release", "audit_log", SET_STRING, FIELD(audit_log), 0, 0 },
 	{ "release", "max_per_hour", SET_UINT, FIELD(max_per_hour), 0, 1000000 },
 	{ "release", "state_dir", SET_PATH, FIELD(state_dir), 0, 0 },
+	{ "release", "grace", SET_DURATION, FIELD(grace_s), 0, CONFIG_GRACE_MAX_S },
 	{ "purchase", "enabled", SET_BOOL, FIELD(purchase_enabled), 0, 0 },
 	{ "purchase", "max_monthly_fee", SET_FEE, FIELD(max_monthly_fee), 0, 0 },
 	{ "inventory", "max", SET_UINT, FIELD(inventory_max), 1, 100000 },
@@ -130,6 +132,38 @@ static int parse_uint(const char *value, unsigned min, unsigned max, unsigned *o
 	if (errno || *end || v < min || v > max)
 		return -EINVAL;
 	*out = (unsigned)v;
+	return 0;
+}
+
+/* Seconds: "90", "90s", "15m", "2h", "1d"; nothing else (no sign, space,
+ * fraction or second unit). */
+static int parse_duration(const char *value, unsigned min, unsigned max, unsigned *out)
+{
+	static const struct {
+		char unit;
+		unsigned long seconds;
+	} units[] = { { 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 } };
+	unsigned long v, scale = 1;
+	char *end;
+
+	if (value[0] < '0' || value[0] > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(value, &end, 10);
+	if (errno || v > max)
+		return -EINVAL;
+	if (*end) {
+		size_t i;
+
+		for (i = 0; i < sizeof(units) / sizeof(units[0]) && units[i].unit != *end; i++)
+			;
+		if (i == sizeof(units) / sizeof(units[0]) || end[1])
+			return -EINVAL;
+		scale = units[i].seconds;
+	}
+	if (v * scale < min || v * scale > max)
+		return -EINVAL;
+	*out = (unsigned)(v * scale);
 	return 0;
 }
 
@@ -250,6 +284,8 @@ static int apply_setting(struct loader *ld, const struct setting *s, const char 
 		return value[0] == '/' ? replace_str(text, value) : -EINVAL;
 	case SET_UINT:
 		return parse_uint(value, s->min, s->max, field);
+	case SET_DURATION:
+		return parse_duration(value, s->min, s->max, field);
 	case SET_BOOL:
 		return parse_bool(value, field);
 	case SET_GLOBS:

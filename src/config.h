@@ -12,6 +12,9 @@ enum api_dialect {
 	API_DIALECT_CURRENT, /* DELETE .../numbers/%2B919..., 200 pending_release */
 };
 
+/* The longest [release] grace: 7 days. */
+#define CONFIG_GRACE_MAX_S (7u * 86400)
+
 struct config {
 	char *path; /* the file that was read, or NULL when none was */
 
@@ -34,6 +37,7 @@ struct config {
 	char *audit_log;
 	unsigned max_per_hour; /* releases in a rolling hour; 0 = no limit */
 	char *state_dir;       /* the budget and unsettled releases (never NULL once loaded) */
+	unsigned grace_s;      /* [release] grace: seconds a release waits in releasing/; 0 = none */
 
 	bool purchase_enabled;
 	bool has_max_monthly_fee;

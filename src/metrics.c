@@ -104,6 +104,25 @@ static void release_metrics(FILE *f, const struct metrics_snapshot *s)
 		       s->budget_used < s->budget_limit ? s->budget_limit - s->budget_used : 0);
 }
 
+static void grace_metrics(FILE *f, const struct grace_stats *g)
+{
+	const struct {
+		const char *outcome;
+		unsigned long value;
+	} outcomes[] = {
+		{ "sent", g->sent }, { "refused", g->refused }, { "cancelled", g->cancelled }, { "dropped", g->dropped }
+	};
+
+	single(f, "vobizfs_releases_queued", "gauge",
+	       "Releases waiting out [release] grace in releasing/ (nothing sent yet).", g->queued);
+	header(f, "vobizfs_grace_releases_total", "counter",
+	       "Queued releases by what became of them: sent when the grace ended, refused by the API (back in "
+	       "numbers/, never resent), cancelled by mv, dropped (no longer held).");
+	for (size_t i = 0; i < sizeof(outcomes) / sizeof(outcomes[0]); i++)
+		fprintf(f, "vobizfs_grace_releases_total{outcome=\"%s\"} %lu\n", outcomes[i].outcome,
+			outcomes[i].value);
+}
+
 char *metrics_render(const struct metrics_snapshot *snap, size_t *len)
 {
 	char *text = NULL;
@@ -113,6 +132,8 @@ char *metrics_render(const struct metrics_snapshot *snap, size_t *len)
 		return NULL;
 	api_metrics(f, &snap->api);
 	release_metrics(f, snap);
+	if (snap->has_grace)
+		grace_metrics(f, &snap->grace);
 	single(f, "vobizfs_listing_numbers", "gauge", "Numbers in the listing in use.", snap->listing_numbers);
 	header(f, "vobizfs_listing_age_seconds", "gauge",
 	       "Seconds since the listing in use was read (none yet: no sample).");

@@ -6,6 +6,7 @@
 
 #include "api.h"
 #include "apijson.h"
+#include "grace.h"
 #include "release.h"
 
 #include <stdbool.h>
@@ -28,6 +29,8 @@ struct metrics_snapshot {
 	uint64_t refresh_failures;          /* of those, failed */
 	bool listing_complete;              /* its pages agree with its total (catalog.h) */
 	size_t listing_skipped[LIST_SKIPS]; /* its items never shown, by reason */
+	bool has_grace;                     /* [release] grace is set: the queue's gauge and counters */
+	struct grace_stats grace;
 };
 
 /* Fill OUT from API, CATALOG and RELEASER (none may be NULL).  No I/O beyond

@@ -20,6 +20,8 @@ enum number_status {
 	NUMBER_ACTIVE,          /* held: listed under numbers/ */
 	NUMBER_PENDING_RELEASE, /* in the current dialect's cooldown */
 	NUMBER_RELEASED,        /* gone; never shown */
+	NUMBER_RELEASING,       /* held, but its release waits out [release] grace: in
+				   releasing/ only.  Never in a record: the catalog's. */
 };
 
 /* Why no change may be asked for a held number (SEMANTICS.md): its status

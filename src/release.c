@@ -324,6 +324,98 @@ static void give_back(struct releaser *r, int64_t ticket)
 			 strerror(-ret));
 }
 
+static int over_budget(struct releaser *r, const char *digits, const struct caller *caller, time_t frees_at);
+
+int release_refuse(struct releaser *r, const char *digits, const struct caller *caller, int err, const char *why,
+		   time_t frees_at)
+{
+	return err == -EDQUOT ? over_budget(r, digits, caller, frees_at) : refuse(r, digits, caller, err, why);
+}
+
+int release_check(struct releaser *r, const char *digits, const struct caller *caller)
+{
+	struct catalog_filter held = { .status = NUMBER_ACTIVE };
+	char why[320], owner[ROUTE_ID_MAX + 1];
+	struct number_info info;
+	int ret;
+
+	if (r->cfg->read_only) {
+		atomic_fetch_add(&r->refused, 1);
+		return -EROFS;
+	}
+	if (!e164_is_digits(digits))
+		return -ENOENT;
+	if ((ret = removal_check(r->guard, caller, why, sizeof(why))))
+		return refuse(r, digits, caller, ret, why);
+	if (config_is_protected(r->cfg, digits))
+		return refuse(r, digits, caller, -EPERM, "the number is protected by [release] protect");
+	if (catalog_find(r->catalog, digits, &held, &info) < 0)
+		return -ENOENT;
+	if (info.hold != NUMBER_FREE)
+		return refuse(r, digits, caller, number_hold_errno(info.hold), number_hold_why(info.hold));
+	if (r->cfg->dry_run) {
+		if (audit_intent(r->audit, "release", digits, caller, true))
+			return -EIO;
+		return dry_run(r, digits, caller) ? -EACCES : 1;
+	}
+	owner_of(r, digits, owner);
+	if (owner[0] && strcmp(owner, r->cfg->auth_id)) {
+		snprintf(why, sizeof(why), "the number is listed under account %s, not %s; the API would refuse it",
+			 owner, r->cfg->auth_id);
+		return refuse(r, digits, caller, -EACCES, why);
+	}
+	return 0;
+}
+
+int release_send_queued(struct releaser *r, const char *digits, const struct caller *caller, bool must_look,
+			int64_t deadline, struct release_result *out)
+{
+	struct catalog_filter releasing = { .status = NUMBER_RELEASING }, held = { .status = NUMBER_ACTIVE };
+	struct attempt a = { 0 };
+	struct number_info info;
+	int ret, slot;
+
+	*out = (struct release_result){ 0 };
+	if ((ret = claims_take(&r->changing, digits, deadline, &slot))) {
+		out->nothing_released = true;
+		return ret;
+	}
+	if (catalog_find(r->catalog, digits, &releasing, &info) < 0 &&
+	    catalog_find(r->catalog, digits, &held, &info) < 0) {
+		out->nothing_released = true;
+		snprintf(out->message, sizeof(out->message), "not held any more; nothing sent");
+		ret = -ENOENT;
+		goto out;
+	}
+	if (must_look && (ret = look_first(r, digits, deadline, &a)) <= 0) {
+		audit_result(r, "release", digits, caller, 0, ret, a.message);
+		atomic_fetch_add(ret == 0 ? &r->released : &r->failed, 1);
+		out->doubtful = ret < 0;
+		goto copy;
+	}
+	if (audit_intent(r->audit, "release", digits, caller, false)) {
+		out->nothing_released = true;
+		ret = refuse(r, digits, caller, -EIO, "the intent could not be recorded (audit log)");
+		goto out;
+	}
+	ret = send_release(r, digits, deadline, &a);
+	out->nothing_released = a.sent_nothing_released;
+	/* An unknown outcome the listing could not settle, marked doubtful by
+	 * settle_lost_answer(). */
+	out->doubtful = (ret == -EIO || ret == -ETIMEDOUT) && !a.sent_nothing_released;
+	audit_result(r, "release", digits, caller, a.http_status, ret, a.message[0] ? a.message : NULL);
+	atomic_fetch_add(ret == 0 ? &r->released : &r->failed, 1);
+	if (ret == 0)
+		log_info("released %s at the end of its grace (requested by %s, pid %d)", digits, caller->comm,
+			 (int)caller->pid);
+copy:
+	out->http_status = a.http_status;
+	snprintf(out->message, sizeof(out->message), "%s", a.message);
+out:
+	claims_release(&r->changing, slot);
+	return ret;
+}
+
 static int over_budget(struct releaser *r, const char *digits, const struct caller *caller, time_t frees_at)
 {
 	char why[256], when[32];

@@ -8,7 +8,9 @@
 
 #include "audit.h"
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 struct api;
 struct catalog;
@@ -64,6 +66,42 @@ int release_budget(struct releaser *r, unsigned *used, unsigned *limit);
  * (marked unsettled in the state directory) from that listing, with one
  * audit outcome and one log line each.  Returns 0 or a negative errno. */
 int release_settle_unfinished(struct releaser *r);
+
+/* The grace queue's side of a release ([release] grace, grace.h).
+ *
+ * release_check() runs every guard that needs no request, for an rm of the
+ * held number DIGITS by CALLER: read-only (-EROFS), a deliberate removal and
+ * protect (-EPERM), held (-ENOENT), owned by the account (-EACCES for a
+ * number listed under another account_id, as the API's 403 would be).  A
+ * refusal is logged, audited and counted.  With dry_run it logs and audits
+ * what would be done and returns 1: nothing may be queued.  Returns 0 when
+ * the release may be queued.  Thread-safe. */
+int release_check(struct releaser *r, const char *digits, const struct caller *caller);
+
+/* A queued release of DIGITS was refused before anything was sent: ERR
+ * with WHY (logged, audited, counted); -EDQUOT says when a slot frees
+ * (FREES_AT) in the budget's words.  Returns ERR. */
+int release_refuse(struct releaser *r, const char *digits, const struct caller *caller, int err, const char *why,
+		   time_t frees_at);
+
+/* What became of a queued release's request, for the store. */
+struct release_result {
+	long http_status;      /* 0 when none arrived */
+	bool nothing_released; /* provably nothing released: its budget slot is free again */
+	bool doubtful;         /* the outcome stays unknown: its next release must look first */
+	char message[256];     /* the API's or our reason */
+};
+
+/* Send the release of DIGITS that the grace queue claimed (its budget slot
+ * and unsettled mark were taken when it was queued and claimed), for
+ * CALLER (who queued it), under every rule release_number() keeps: the
+ * intent audited before the request leaves, one DELETE, an unknown outcome
+ * looked up and never resent; MUST_LOOK (an earlier release may still
+ * take effect) looks at the listing before sending.  DIGITS must be held
+ * (active or releasing) in the catalog.  Returns as release_number(); *OUT
+ * says what the store must record.  Thread-safe; blocks on the network. */
+int release_send_queued(struct releaser *r, const char *digits, const struct caller *caller, bool must_look,
+			int64_t deadline, struct release_result *out);
 
 /* Cancel the pending release of DIGITS (current dialect).  Returns 0 when it
  * is held again — also when the API could not refund the release fee

@@ -6,8 +6,10 @@
 #include "catalog.h"
 #include "config.h"
 #include "gate.h"
+#include "grace.h"
 #include "health.h"
 #include "release.h"
+#include "store.h"
 #include "timefmt.h"
 
 #include <cjson/cJSON.h>
@@ -16,12 +18,17 @@
 
 /* "budget": {"max_per_hour", "used", "left"}; left is null without a
  * limit, and the whole object null when the state cannot be read. */
-static bool add_budget(cJSON *releases, struct releaser *releaser)
+static bool add_budget(cJSON *releases, struct releaser *releaser, struct store *store)
 {
+	struct store_usage usage;
 	unsigned used, limit;
 	cJSON *b;
 
-	if (release_budget(releaser, &used, &limit))
+	if (store) {
+		store_usage(store, &usage);
+		used = usage.used;
+		limit = usage.limit;
+	} else if (release_budget(releaser, &used, &limit))
 		return cJSON_AddNullToObject(releases, "budget") != NULL;
 	b = cJSON_AddObjectToObject(releases, "budget");
 	return b && cJSON_AddNumberToObject(b, "max_per_hour", limit) && cJSON_AddNumberToObject(b, "used", used) &&
@@ -55,8 +62,38 @@ static bool add_findings(cJSON *listing, const struct catalog_findings *found)
 	return cJSON_AddNumberToObject(skipped, "all", (double)all) != NULL;
 }
 
-static bool add_counters(cJSON *root, struct api *api, struct releaser *releaser, struct gate *gate)
+/* "queued": the grace queue: {"count", "next_due" (RFC 3339, null when
+ * none), "sent", "refused", "cancelled", "dropped"}. */
+static bool add_queued(cJSON *releases, struct grace *grace)
 {
+	struct grace_stats gs;
+	char due[32];
+	cJSON *q;
+
+	if (!grace)
+		return true;
+	grace_stats(grace, &gs);
+	q = cJSON_AddObjectToObject(releases, "queued");
+	if (!q || !cJSON_AddNumberToObject(q, "count", gs.queued))
+		return false;
+	if (gs.next_due_wall_ms) {
+		timefmt_format_utc((time_t)(gs.next_due_wall_ms / 1000), due, sizeof(due));
+		if (!cJSON_AddStringToObject(q, "next_due", due))
+			return false;
+	} else if (!cJSON_AddNullToObject(q, "next_due")) {
+		return false;
+	}
+	return cJSON_AddNumberToObject(q, "sent", (double)gs.sent) &&
+	       cJSON_AddNumberToObject(q, "refused", (double)gs.refused) &&
+	       cJSON_AddNumberToObject(q, "cancelled", (double)gs.cancelled) &&
+	       cJSON_AddNumberToObject(q, "dropped", (double)gs.dropped);
+}
+
+static bool add_counters(cJSON *root, const struct status_sources *src)
+{
+	struct api *api = src->api;
+	struct releaser *releaser = src->releaser;
+	struct gate *gate = src->gate;
 	struct api_counters ac;
 	struct release_counters rc;
 	cJSON *o;
@@ -69,7 +106,8 @@ static bool add_counters(cJSON *root, struct api *api, struct releaser *releaser
 	    !cJSON_AddNumberToObject(o, "waiting", gate ? gate_in_use(gate) : 0))
 		return false;
 	o = cJSON_AddObjectToObject(root, "releases");
-	return o && add_budget(o, releaser) && cJSON_AddNumberToObject(o, "released", (double)rc.released) &&
+	return o && add_budget(o, releaser, src->store) && add_queued(o, src->grace) &&
+	       cJSON_AddNumberToObject(o, "released", (double)rc.released) &&
 	       cJSON_AddNumberToObject(o, "failed", (double)rc.failed) &&
 	       cJSON_AddNumberToObject(o, "refused", (double)rc.refused) &&
 	       cJSON_AddNumberToObject(o, "dry_run", (double)rc.dry_runs) &&
@@ -137,7 +175,7 @@ char *status_render(const struct status_sources *src, size_t *len)
 		      : cJSON_AddNumberToObject(listing, "age_seconds", (double)age)) ||
 	    !cJSON_AddNumberToObject(listing, "ttl_seconds", cfg->ttl_s) ||
 	    !cJSON_AddBoolToObject(listing, "refreshing", refreshing) || !add_findings(listing, &found) ||
-	    !add_counters(root, src->api, src->releaser, src->gate) || !add_health_and_moves(root, src))
+	    !add_counters(root, src) || !add_health_and_moves(root, src))
 		goto out;
 	json = cJSON_Print(root);
 	if (!json)

@@ -11,8 +11,10 @@ struct api;
 struct catalog;
 struct config;
 struct gate;
+struct grace;
 struct health;
 struct releaser;
+struct store;
 
 /* What the document is read from; all must outlive the call. */
 struct status_sources {
@@ -23,6 +25,8 @@ struct status_sources {
 	struct gate *gate;
 	struct health *health;     /* may be NULL: no "health" object */
 	struct accounts *accounts; /* may be NULL: no "moves" object */
+	struct grace *grace;       /* may be NULL (no grace): no "queued" object */
+	struct store *store;       /* with a grace: the budget is the store's */
 	time_t mounted_at;
 };
 

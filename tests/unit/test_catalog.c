@@ -250,13 +250,50 @@ static void changes_are_told_to_the_hook(void **state)
 	catalog_set_change_hook(f->catalog, NULL, NULL);
 }
 
+/* A number whose release waits out the grace shows only as releasing, in no
+ * view, also after a refresh (the listing still holds it); the hook is told
+ * both ways; taken off, it is back where it was. */
+static void releasing_numbers_leave_every_view_until_taken_off(void **state)
+{
+	struct fixture *f = *state;
+	struct seen seen = { .catalog = f->catalog };
+	const struct catalog_filter active = { .status = NUMBER_ACTIVE }, releasing = { .status = NUMBER_RELEASING };
+	struct number_info *list, info;
+	size_t count, before;
+	char digits[E164_BUFSIZE];
+
+	assert_int_equal(catalog_refresh_if_stale(f->catalog, true), 0);
+	assert_int_equal(catalog_list(f->catalog, &active, &list, &count), 0);
+	before = count;
+	memcpy(digits, list[0].digits, sizeof(digits));
+	free(list);
+	catalog_set_change_hook(f->catalog, note, &seen);
+	assert_int_equal(catalog_set_releasing(f->catalog, digits, true), 0);
+	assert_int_equal(seen.count, 1);
+	assert_int_equal(seen.before[0].status, NUMBER_ACTIVE);
+	assert_int_equal(seen.after[0].status, NUMBER_RELEASING);
+	assert_int_equal(catalog_find(f->catalog, digits, &active, &info), -ENOENT);
+	assert_int_equal(catalog_find(f->catalog, digits, &releasing, &info), 0);
+	assert_int_equal(info.links, 1);
+	catalog_invalidate(f->catalog);
+	assert_int_equal(catalog_refresh_if_stale(f->catalog, true), 0);
+	assert_int_equal(catalog_find(f->catalog, digits, &releasing, &info), 0);
+	assert_int_equal(catalog_list(f->catalog, &active, &list, &count), 0);
+	assert_int_equal(count, before - 1);
+	free(list);
+	assert_int_equal(catalog_set_releasing(f->catalog, digits, false), 0);
+	assert_int_equal(catalog_find(f->catalog, digits, &active, &info), 0);
+	assert_int_equal(catalog_find(f->catalog, digits, &releasing, &info), -ENOENT);
+	catalog_set_change_hook(f->catalog, NULL, NULL);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(one_listing_per_invalidation),          T(changed_at_is_the_listing_then_the_last_change),
 		T(bytes_are_the_sum_of_the_record_sizes), T(links_count_the_views_that_list_a_number),
-		T(changes_are_told_to_the_hook),
+		T(changes_are_told_to_the_hook),          T(releasing_numbers_leave_every_view_until_taken_off),
 	};
 #undef T
 	int failed;

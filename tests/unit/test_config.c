@@ -174,6 +174,7 @@ static void defaults(void **state)
 	assert_false(f->cfg.immediate);
 	assert_null(f->cfg.audit_log);
 	assert_int_equal(f->cfg.max_per_hour, 50);
+	assert_int_equal(f->cfg.grace_s, 0);
 	assert_non_null(f->cfg.state_dir);
 	assert_true(f->cfg.state_dir[0] == '/');
 	assert_false(f->cfg.purchase_enabled);
@@ -402,6 +403,26 @@ static void first_error_is_reported_with_its_own_line(void **state)
 		fail_msg("line and message disagree: \"%s\"", f->err);
 }
 
+static void grace_durations(void **state)
+{
+	struct fixture *f = *state;
+	static const struct {
+		const char *value;
+		unsigned seconds;
+	} good[] = {
+		{ "0", 0 },         { "0s", 0 },          { "90", 90 },         { "90s", 90 },
+		{ "15m", 900 },     { "2h", 7200 },       { "1d", 86400 },      { "7d", 604800 },
+		{ "168h", 604800 }, { "604800", 604800 }, { "10080m", 604800 },
+	};
+	char text[512];
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(text, sizeof(text), MINIMAL "[release]\ngrace = %s\n", good[i].value);
+		assert_int_equal(load_text(f, text), 0);
+		assert_int_equal(f->cfg.grace_s, good[i].seconds);
+	}
+}
+
 static void bad_values_refused(void **state)
 {
 	struct fixture *f = *state;
@@ -432,6 +453,18 @@ static void bad_values_refused(void **state)
 		{ "release", "state_dir = var/lib/vobizfs", "state_dir" },
 		{ "release", "state_dir = ~/.local/state/vobizfs", "state_dir" },
 		{ "release", "state_dir =", "state_dir" },
+		{ "release", "grace = -1", "grace" },
+		{ "release", "grace = 8d", "grace" },
+		{ "release", "grace = 604801", "grace" },
+		{ "release", "grace = 10081m", "grace" },
+		{ "release", "grace = 169h", "grace" },
+		{ "release", "grace = 1.5h", "grace" },
+		{ "release", "grace = 15 m", "grace" },
+		{ "release", "grace = 15min", "grace" },
+		{ "release", "grace = 2w", "grace" },
+		{ "release", "grace = h", "grace" },
+		{ "release", "grace = 99999999999999999999s", "grace" },
+		{ "release", "grace =", "grace" },
 		{ "purchase", "enabled = enabled", "enabled" },
 		{ "purchase", "max_monthly_fee = -1", "max_monthly_fee" },
 		{ "purchase", "max_monthly_fee = cheap", "max_monthly_fee" },
@@ -1144,6 +1177,7 @@ int main(void)
 		T(environment_overrides_file),
 		T(unknown_keys_named_with_their_line),
 		T(first_error_is_reported_with_its_own_line),
+		T(grace_durations),
 		T(bad_values_refused),
 		T(token_file_must_be_private),
 		T(auth_token_file),
