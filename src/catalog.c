@@ -421,7 +421,7 @@ static int refresh_locked(struct catalog *cat, struct aftermath *after)
 		.expected = cat->table.live,
 	};
 	unsigned paced = start_pace(cat);
-	struct listing_report found_report;
+	struct listing_report found_report = { .total = -1 }; /* listing_fetch() fills it */
 	struct listing_params params = {
 		.parallel = paced,
 		.parallel_max = cat->parallel_max,
