@@ -32,7 +32,10 @@ else
 	fail "gio is missing (package libglib2.0-bin)"
 fi
 mover "shutil.move" "$3" python3 -c 'import shutil, sys; shutil.move(sys.argv[1], sys.argv[2])' "$MNT/numbers/$3" "$T/out/"
-[ "$(where "$1")" = releasing ] || fail "busybox mv: $1 not in releasing/"
+# movers refused by name keep the number in numbers/; one no name can tell
+# (python3) leaves it recoverable in releasing/
+[ "$(where "$1")" = numbers ] || fail "busybox mv (refused by name): $1 not in numbers/"
+[ "$(where "$3")" = releasing ] || fail "shutil.move: $3 not in releasing/"
 # git checkout -- . in a work tree on the mount's numbers/: git unlinks a
 # changed file and creates it again.
 if command -v git >/dev/null; then
