@@ -516,7 +516,8 @@ int listing_fetch(struct api *api, const struct listing_query *q, const struct l
 				 LISTING_ATTEMPTS, why);
 		if (p->report)
 			snprintf(p->report->why, sizeof(p->report->why), "%s (%s)",
-				 twice ? "the listing names a number twice" : "the listing kept changing while it was read",
+				 twice ? "the listing names a number twice"
+				       : "the listing kept changing while it was read",
 				 why);
 		ret = -EIO;
 	}
