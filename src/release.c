@@ -332,11 +332,13 @@ int release_refuse(struct releaser *r, const char *digits, const struct caller *
 	return err == -EDQUOT ? over_budget(r, digits, caller, frees_at) : refuse(r, digits, caller, err, why);
 }
 
-int release_check(struct releaser *r, const char *digits, const struct caller *caller)
+/* The guards that need neither the catalog nor a request, in their order:
+ * read-only, a valid number, a deliberate removal (the caller established,
+ * else refused), protect.  Returns 0 or the refusal's errno (logged,
+ * audited and counted by refuse()). */
+static int check_caller(struct releaser *r, const char *digits, const struct caller *caller)
 {
-	struct catalog_filter held = { .status = NUMBER_ACTIVE };
-	char why[320], owner[ROUTE_ID_MAX + 1];
-	struct number_info info;
+	char why[320];
 	int ret;
 
 	if (r->cfg->read_only) {
@@ -349,6 +351,18 @@ int release_check(struct releaser *r, const char *digits, const struct caller *c
 		return refuse(r, digits, caller, ret, why);
 	if (config_is_protected(r->cfg, digits))
 		return refuse(r, digits, caller, -EPERM, "the number is protected by [release] protect");
+	return 0;
+}
+
+int release_check(struct releaser *r, const char *digits, const struct caller *caller)
+{
+	struct catalog_filter held = { .status = NUMBER_ACTIVE };
+	char why[320], owner[ROUTE_ID_MAX + 1];
+	struct number_info info;
+	int ret;
+
+	if ((ret = check_caller(r, digits, caller)))
+		return ret;
 	if (catalog_find(r->catalog, digits, &held, &info) < 0)
 		return -ENOENT;
 	if (info.hold != NUMBER_FREE)
@@ -436,21 +450,12 @@ int release_number(struct releaser *r, const char *digits, const struct caller *
 	struct catalog_filter held = { .status = NUMBER_ACTIVE };
 	struct attempt a = { 0 };
 	struct number_info info;
-	char why[320];
 	int64_t ticket = 0;
 	time_t frees_at;
 	int ret, slot;
 
-	if (r->cfg->read_only) {
-		atomic_fetch_add(&r->refused, 1);
-		return -EROFS;
-	}
-	if (!e164_is_digits(digits))
-		return -ENOENT;
-	if ((ret = removal_check(r->guard, caller, why, sizeof(why))))
-		return refuse(r, digits, caller, ret, why);
-	if (config_is_protected(r->cfg, digits))
-		return refuse(r, digits, caller, -EPERM, "the number is protected by [release] protect");
+	if ((ret = check_caller(r, digits, caller)))
+		return ret;
 	if ((ret = claims_take(&r->changing, digits, deadline, &slot)))
 		return ret;
 	if (catalog_find(r->catalog, digits, &held, &info) < 0) {
