@@ -471,16 +471,19 @@ int release_number(struct releaser *r, const char *digits, const struct caller *
 		ret = audit_intent(r->audit, "release", digits, caller, true) ? -EIO : dry_run(r, digits, caller);
 		goto out;
 	}
-	if ((ret = store_needs_look(r->store, digits, deadline)) < 0) {
-		ret = refuse(r, digits, caller, ret, store_refusal(ret));
-		goto out;
-	}
-	if (ret && (ret = look_first(r, digits, deadline, &a)) <= 0) {
-		audit_result(r, "release", digits, caller, 0, ret, a.message);
-		atomic_fetch_add(ret == 0 ? &r->released : &r->failed, 1);
-		goto out;
-	}
+	/* One call to the store begins the release, or says to look first (an
+	 * earlier release's outcome is not known); the look settles the mark. */
 	ret = store_begin_release(r->store, digits, deadline, &ticket, &frees_at);
+	if (ret == STORE_LOOK_FIRST) {
+		if ((ret = look_first(r, digits, deadline, &a)) <= 0) {
+			audit_result(r, "release", digits, caller, 0, ret, a.message);
+			atomic_fetch_add(ret == 0 ? &r->released : &r->failed, 1);
+			goto out;
+		}
+		ret = store_begin_release(r->store, digits, deadline, &ticket, &frees_at);
+		if (ret == STORE_LOOK_FIRST) /* the look's outcome could not be recorded */
+			ret = -EIO;
+	}
 	if (ret == -EDQUOT) {
 		ret = over_budget(r, digits, caller, frees_at);
 		goto out;

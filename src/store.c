@@ -78,6 +78,7 @@ struct job {
 	 * given back) only ever refuses less, so losing it in a crash fails
 	 * closed, and the next synced commit writes it too. */
 	bool lazy;
+	bool reads_only; /* writes nothing: the mirror needs no refresh after it */
 	/* results */
 	int result;
 	int64_t out_ticket;
@@ -697,6 +698,18 @@ static int check_whole(struct store *s)
 	return -EIO;
 }
 
+/* Run J: the database is checked whole first, and the mirror refreshed after
+ * a call that may have written. */
+static void execute(struct store *s, struct job *j)
+{
+	if ((j->result = check_whole(s)))
+		return;
+	j->result = j->run(s, j);
+	rollback(s);
+	if (!j->reads_only)
+		refresh_mirror(s);
+}
+
 static void *store_thread(void *arg)
 {
 	struct store *s = arg;
@@ -719,11 +732,8 @@ static void *store_thread(void *arg)
 		pthread_mutex_unlock(&s->lock);
 		if (skip)
 			j->result = -ETIMEDOUT;
-		else if (!(j->result = check_whole(s))) {
-			j->result = j->run(s, j);
-			rollback(s);
-			refresh_mirror(s);
-		}
+		else
+			execute(s, j);
 		pthread_mutex_lock(&s->lock);
 		j->done = true;
 		if (j->abandoned) {
@@ -746,11 +756,7 @@ static int submit(struct store *s, struct job **jp)
 	int64_t at = j->deadline;
 
 	if (!s->serving) { /* before store_serve(): in the caller's thread */
-		if (!(j->result = check_whole(s))) {
-			j->result = j->run(s, j);
-			rollback(s);
-			refresh_mirror(s);
-		}
+		execute(s, j);
 		return j->result;
 	}
 
@@ -985,12 +991,15 @@ static int give_back_slot(struct store *s, int64_t ticket)
 		   : 0;
 }
 
+static int run_needs_look(struct store *s, struct job *j);
+
 static int run_begin_release(struct store *s, struct job *j)
 {
 	int ret;
 
-	if ((ret = begin(s, j)) || (ret = check_budget(s, j)) || (ret = take_slot(s, j)) ||
-	    (ret = set_mark(s, j->digits, "unsettled")))
+	if ((ret = begin(s, j)) || (ret = run_needs_look(s, j))) /* 1: STORE_LOOK_FIRST */
+		return ret;
+	if ((ret = check_budget(s, j)) || (ret = take_slot(s, j)) || (ret = set_mark(s, j->digits, "unsettled")))
 		return ret;
 	return commit(s, j);
 }
@@ -1068,6 +1077,7 @@ static int simple(struct store *s, job_fn *fn, const char *digits, int64_t ticke
 		return -ENOMEM;
 	j->ticket = ticket;
 	j->lazy = fn == run_give_back || fn == run_settle || fn == run_mark_doubtful;
+	j->reads_only = fn == run_needs_look;
 	ret = submit(s, &j);
 	free(j);
 	return ret;
@@ -1142,6 +1152,7 @@ static int listing(struct store *s, job_fn *fn, void **out, size_t *count, int64
 	*count = 0;
 	if (!j)
 		return -ENOMEM;
+	j->reads_only = true;
 	ret = submit(s, &j);
 	if (!j)
 		return ret;

@@ -60,9 +60,12 @@ void store_close(struct store *store);
 /* Begin the release of DIGITS now, before its request is sent: take one
  * budget slot (with a limit) and mark DIGITS unsettled, in one synced
  * transaction.  Returns 0 with *TICKET set (the slot, for
- * store_give_back(); 0 with no limit), -EDQUOT with *FREES_AT the wall-clock
- * second at which one slot frees up (at most an hour away; nothing written),
- * or an error above. */
+ * store_give_back(); 0 with no limit), STORE_LOOK_FIRST when DIGITS is
+ * already marked (store_needs_look(); nothing written: look at the listing,
+ * settle, and begin again), -EDQUOT with *FREES_AT the wall-clock second at
+ * which one slot frees up (at most an hour away; nothing written), or an
+ * error above. */
+#define STORE_LOOK_FIRST 1
 int store_begin_release(struct store *store, const char *digits, int64_t deadline, int64_t *ticket, time_t *frees_at);
 
 /* The slot TICKET is free again: its request provably released nothing.
