@@ -233,8 +233,13 @@ static int send_release(struct releaser *r, const char *digits, int64_t deadline
 
 /* An earlier release of DIGITS may have taken effect: look before sending.
  * Returns 0 (released or pending: nothing to send), 1 (held: send), or a
- * negative errno (no listing: nothing may be sent). */
-static int look_first(struct releaser *r, const char *digits, int64_t deadline, struct attempt *a)
+ * negative errno (no listing: nothing may be sent).
+ * KEEP_MARK_IF_HELD: a queued release, claimed with its unsettled mark
+ * synced, is sent next with no begin of its own: that mark must stay until
+ * the answer (settled only without one, it would let a crash in the DELETE
+ * go unsettled). */
+static int look_first(struct releaser *r, const char *digits, int64_t deadline, struct attempt *a,
+		      bool keep_mark_if_held)
 {
 	int seen = observe(r, digits, deadline - settle_reserve_ms(r->cfg->timeout_s));
 
@@ -245,9 +250,12 @@ static int look_first(struct releaser *r, const char *digits, int64_t deadline, 
 		snprintf(a->message, sizeof(a->message), "an earlier release's outcome is unknown; nothing sent");
 		return -EIO;
 	}
-	mark_settled(r, digits);
-	if (seen == NUMBER_ACTIVE)
+	if (seen == NUMBER_ACTIVE) {
+		if (!keep_mark_if_held)
+			mark_settled(r, digits);
 		return 1;
+	}
+	mark_settled(r, digits);
 	log_info("release of %s: an earlier attempt took effect (%s); nothing sent", digits, state_name(seen));
 	snprintf(a->message, sizeof(a->message), "an earlier attempt took effect: %s; nothing sent", state_name(seen));
 	record_status(r, digits, (enum number_status)seen, NULL);
@@ -401,7 +409,7 @@ int release_send_queued(struct releaser *r, const char *digits, const struct cal
 		ret = -ENOENT;
 		goto out;
 	}
-	if (must_look && (ret = look_first(r, digits, deadline, &a)) <= 0) {
+	if (must_look && (ret = look_first(r, digits, deadline, &a, true)) <= 0) {
 		audit_result(r, "release", digits, caller, 0, ret, a.message);
 		atomic_fetch_add(ret == 0 ? &r->released : &r->failed, 1);
 		out->doubtful = ret < 0;
@@ -475,7 +483,7 @@ int release_number(struct releaser *r, const char *digits, const struct caller *
 	 * earlier release's outcome is not known); the look settles the mark. */
 	ret = store_begin_release(r->store, digits, deadline, &ticket, &frees_at);
 	if (ret == STORE_LOOK_FIRST) {
-		if ((ret = look_first(r, digits, deadline, &a)) <= 0) {
+		if ((ret = look_first(r, digits, deadline, &a, false)) <= 0) {
 			audit_result(r, "release", digits, caller, 0, ret, a.message);
 			atomic_fetch_add(ret == 0 ? &r->released : &r->failed, 1);
 			goto out;
